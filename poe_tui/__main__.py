@@ -1,0 +1,3 @@
+from poe_tui.cli import main
+
+main()

@@ -1,0 +1,528 @@
+"""The command line: `poe-tui` opens the app; subcommands serve scripts and quick questions.
+
+Errors go to stderr as one clear sentence with a distinct exit code (see EXIT_CODES), never a
+traceback. Heavy modules are imported inside commands so `--help` stays instant.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from poe_tui import __version__
+
+EXIT_ERROR, EXIT_AUTH, EXIT_NOT_FOUND, EXIT_POINTS = 1, 3, 4, 5
+EXIT_NETWORK, EXIT_INTERRUPTED, EXIT_INPUT, EXIT_RATE, EXIT_REFUSED, EXIT_CANCELLED = 6, 7, 8, 9, 10, 130
+EXIT_CODES = """\b
+Exit codes:
+  0 ok  1 other error  2 usage  3 missing or rejected API key  4 unknown bot or conversation
+  5 out of points  6 network or service failure  7 reply interrupted  8 bad input (prompt, file)
+  9 rate limited  10 request refused by the service  130 cancelled (Ctrl-C)"""
+
+
+class CliError(click.ClickException):
+    def __init__(self, message: str, code: int = EXIT_ERROR) -> None:
+        super().__init__(message)
+        self.exit_code = code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"poe-tui: {self.format_message()}", err=True)
+
+
+def _exit_code_for(error: Exception) -> int:
+    from poe_tui.client import errors as e
+
+    table: list[tuple[type, int]] = [
+        (e.AuthenticationError, EXIT_AUTH),
+        (e.NotFoundError, EXIT_NOT_FOUND),
+        (e.InsufficientCreditsError, EXIT_POINTS),
+        (e.RateLimitError, EXIT_RATE),
+        (e.StreamInterrupted, EXIT_INTERRUPTED),
+        (e.ConnectError, EXIT_NETWORK),
+        (e.ServerError, EXIT_NETWORK),
+        (e.RequestTimeoutError, EXIT_NETWORK),
+        (e.ProtocolError, EXIT_NETWORK),
+        (e.StreamError, EXIT_NETWORK),
+        (e.BadRequestError, EXIT_REFUSED),
+        (e.ModerationError, EXIT_REFUSED),
+        (e.RequestTooLargeError, EXIT_REFUSED),
+    ]
+    return next((code for cls, code in table if isinstance(error, cls)), EXIT_ERROR)
+
+
+def describe_error(error: Exception) -> str:
+    """The service's message plus what to do about it; safe for a terminal."""
+    from poe_tui.textsafe import strip_terminal_controls
+
+    message = strip_terminal_controls(getattr(error, "message", None) or str(error) or type(error).__name__)
+    hint = getattr(error, "hint", "")
+    status = getattr(error, "status", None)
+    prefix = f"[{status}] " if status else ""
+    return f"{prefix}{message}" + (f" — {hint}" if hint and hint not in message else "")
+
+
+def handled(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn every expected failure into a one-line message and an exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from poe_tui.chat import ChatInputError
+        from poe_tui.client import PoeError
+        from poe_tui.config import ConfigError
+
+        try:
+            return func(*args, **kwargs)
+        except PoeError as exc:
+            raise CliError(describe_error(exc), _exit_code_for(exc)) from None
+        except ChatInputError as exc:
+            raise CliError(str(exc), EXIT_INPUT) from None
+        except ConfigError as exc:
+            raise CliError(str(exc), EXIT_INPUT) from None
+        except LookupError as exc:
+            raise CliError(str(exc.args[0] if exc.args else exc), EXIT_NOT_FOUND) from None
+        except KeyboardInterrupt:
+            raise CliError("cancelled", EXIT_CANCELLED) from None
+        except OSError as exc:
+            raise CliError(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), EXIT_INPUT) from None
+
+    return wrapper
+
+
+def _runtime(ctx: click.Context):
+    return ctx.find_root().obj["runtime"]
+
+
+def _require_key(runtime) -> None:
+    if not runtime.demo and not runtime.settings.api_key:
+        raise CliError("no API key: run `poe-tui login`, or set POE_API_KEY (or try --demo).", EXIT_AUTH)
+
+
+def _dump(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@click.group(invoke_without_command=True, epilog=EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--demo", is_flag=True, help="Use the built-in offline Poe emulator and a separate demo history.")
+@click.option("--base-url", metavar="URL", help="API base URL (default: $POE_BASE_URL or https://api.poe.com).")
+@click.version_option(__version__, prog_name="poe-tui")
+@click.pass_context
+@handled
+def cli(ctx: click.Context, demo: bool, base_url: str | None) -> None:
+    """A terminal chat client for Poe: every bot, one key.
+
+    With no command, opens the app.
+    """
+    from poe_tui.runtime import Runtime
+
+    runtime = Runtime.load(demo=demo, base_url=base_url)
+    ctx.obj = {"runtime": runtime}
+    ctx.call_on_close(runtime.close)
+    if ctx.invoked_subcommand is None:
+        from poe_tui.tui.launch import run_app
+
+        run_app(runtime)
+
+
+# ------------------------------------------------------------------- ask
+
+
+def _read_prompt(prompt: tuple[str, ...]) -> str:
+    text = " ".join(prompt)
+    if text == "-" or (not text and not sys.stdin.isatty()):
+        try:
+            text = sys.stdin.read()
+        except UnicodeDecodeError:
+            raise CliError("standard input is not valid UTF-8 text.", EXIT_INPUT) from None
+    if not text.strip():
+        raise CliError("empty prompt: give the question as arguments, or pipe it on standard input.", EXIT_INPUT)
+    return text
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("prompt", nargs=-1)
+@click.option("-m", "--model", "bot", metavar="BOT", help="Bot to ask (default: the configured default bot, or the conversation's last bot).")
+@click.option("-c", "--continue", "continue_", is_flag=True, help="Continue the latest conversation.")
+@click.option("--conversation", "conversation", metavar="ID", help="Continue the conversation with this id (a unique prefix is enough).")
+@click.option("--system", metavar="TEXT", help="System prompt for the conversation.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with the reply and its metadata.")
+@click.option("--reasoning", is_flag=True, help="Also print the bot's reasoning (to stderr).")
+@click.pass_context
+@handled
+def ask(ctx, prompt, bot, continue_, conversation, system, as_json, reasoning) -> None:
+    """Ask a bot once; the reply streams to stdout and both turns are saved.
+
+    PROMPT is read from stdin when it is `-`, or absent and stdin is not a terminal.
+    """
+    runtime = _runtime(ctx)
+    text = _read_prompt(prompt)
+    _require_key(runtime)
+    code = asyncio.run(_ask(runtime, text, bot, continue_, conversation, system, as_json, reasoning))
+    if code:
+        ctx.exit(code)
+
+
+async def _ask(runtime, text, bot, continue_, conversation, system, as_json, show_reasoning) -> int:
+    from poe_tui.chat import BalanceUpdated, ChatSession, ReplyFailed, ReplyFinished, Retrying
+    from poe_tui.client import ReasoningDelta, TextDelta
+    from poe_tui.textsafe import StreamSanitizer, strip_terminal_controls
+
+    store = runtime.open_store()
+    out = StreamSanitizer()
+    conv_id = None
+    if conversation:
+        conv_id = store.resolve_conversation_id(conversation)
+    elif continue_:
+        conv_id = store.latest_conversation_id()
+        if conv_id is None:
+            raise CliError("there is no conversation to continue yet.", EXIT_NOT_FOUND)
+    async with runtime.make_client() as client:
+        cached = store.cached_bots()[0]
+        session = ChatSession(
+            store,
+            client,
+            bot=bot or runtime.settings.default_bot,
+            conversation_id=conv_id,
+            known_bots=lambda: [b.get("metadata", {}).get("display_name") or b.get("id") for b in cached if isinstance(b, dict)],
+        )
+        if conv_id and not bot:
+            session.open(conv_id)
+        if system:
+            session.set_system_prompt(system)
+        result: dict[str, Any] = {}
+        ended_with_newline = True
+        task = asyncio.current_task()
+        loop = asyncio.get_running_loop()
+        try:
+            import signal
+
+            loop.add_signal_handler(signal.SIGTERM, task.cancel)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass
+        try:
+            async for event in session.send(text):
+                if isinstance(event, TextDelta) and not as_json:
+                    chunk = out.feed(event.text)
+                    sys.stdout.write(chunk)
+                    sys.stdout.flush()
+                    if chunk:
+                        ended_with_newline = chunk.endswith("\n")
+                elif isinstance(event, ReasoningDelta) and show_reasoning:
+                    sys.stderr.write(strip_terminal_controls(event.text))
+                    sys.stderr.flush()
+                elif isinstance(event, Retrying):
+                    click.echo(f"poe-tui: {describe_error(event.error)}; retrying in {event.delay:.1f} s", err=True)
+                elif isinstance(event, (ReplyFinished, ReplyFailed)):
+                    result["message"] = event.message
+                    result["error"] = getattr(event, "error", None)
+                    result["suggestions"] = getattr(event, "suggestions", ())
+                elif isinstance(event, BalanceUpdated):
+                    result["balance"] = event.points
+        except asyncio.CancelledError:
+            if not ended_with_newline and not as_json:
+                sys.stdout.write("\n")
+            click.echo("poe-tui: cancelled; the partial reply is saved.", err=True)
+            return EXIT_CANCELLED
+        tail = out.flush()
+        if tail and not as_json:
+            sys.stdout.write(tail)
+            ended_with_newline = tail.endswith("\n")
+        if not ended_with_newline and not as_json:
+            sys.stdout.write("\n")
+        message = store.get_message(result["message"].id)  # re-read: the cost lands after the reply
+        if as_json:
+            _dump(
+                {
+                    "conversation_id": message.conversation_id,
+                    "message_id": message.id,
+                    "bot": message.bot,
+                    "status": message.status,
+                    "content": message.content,
+                    "reasoning": message.reasoning,
+                    "finish_reason": message.finish_reason,
+                    "error": message.error,
+                    "usage": {
+                        "prompt_tokens": message.prompt_tokens,
+                        "completion_tokens": message.completion_tokens,
+                        "total_tokens": message.total_tokens,
+                    },
+                    "points": message.points,
+                    "balance": result.get("balance"),
+                }
+            )
+        error = result.get("error")
+        if message.status != "complete":
+            if error is None:
+                click.echo("poe-tui: the reply was interrupted; what arrived is saved.", err=True)
+                return EXIT_INTERRUPTED
+            text = describe_error(error)
+            if result["suggestions"]:
+                text += f" Did you mean: {', '.join(result['suggestions'])}?"
+            if message.content:
+                text += " (the partial reply is saved)"
+            click.echo(f"poe-tui: {text}", err=True)
+            return _exit_code_for(error)
+        return 0
+
+
+# -------------------------------------------------------------- account
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.option("--search", metavar="TEXT", help="Only bots whose name or description contains TEXT.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handled
+def models(ctx, search, as_json) -> None:
+    """List the bots the API offers (vision, reasoning, context, price)."""
+    from poe_tui.client import Bot, PoeError, parse_models
+    from poe_tui.textsafe import one_line
+
+    runtime = _runtime(ctx)
+    store = runtime.open_store()
+
+    async def fetch() -> list[Bot]:
+        async with runtime.make_client() as client:
+            return await client.list_models()
+
+    try:
+        bots = asyncio.run(fetch())
+        store.cache_bots([b.raw for b in bots])
+    except PoeError as exc:
+        cached, _ = store.cached_bots()
+        if not cached:
+            raise
+        click.echo(f"poe-tui: {describe_error(exc)}; showing the cached list.", err=True)
+        bots = parse_models(cached)
+    if search:
+        needle = search.lower()
+        bots = [b for b in bots if needle in b.id.lower() or needle in b.display_name.lower() or needle in b.description.lower()]
+    if as_json:
+        _dump([b.raw or {"id": b.id} for b in bots])
+        return
+    for b in bots:
+        flags = ("V" if b.vision else "-") + ("R" if b.reasons else "-")
+        ctxlen = f"{b.context_length // 1000}k" if b.context_length else "-"
+        price = b.pricing.summary() if b.pricing else ""
+        click.echo(f"{one_line(b.display_name, 40):40} {flags} {ctxlen:>6}  {price}")
+    if not bots:
+        click.echo("poe-tui: no bot matches.", err=True)
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handled
+def balance(ctx, as_json) -> None:
+    """Show the account's point balance."""
+    runtime = _runtime(ctx)
+    _require_key(runtime)
+
+    async def fetch():
+        async with runtime.make_client() as client:
+            return await client.balance()
+
+    result = asyncio.run(fetch())
+    runtime.open_store().cache_balance(result.points)
+    if as_json:
+        _dump({"current_point_balance": result.points})
+    else:
+        click.echo(f"{result.points:,} points")
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="How many entries.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handled
+def usage(ctx, limit, as_json) -> None:
+    """Show the points history (newest first, last 30 days)."""
+    import datetime as dt
+
+    from poe_tui.textsafe import one_line
+
+    runtime = _runtime(ctx)
+    _require_key(runtime)
+
+    async def fetch():
+        async with runtime.make_client() as client:
+            return [e async for e in client.iter_points_history(total=limit)]
+
+    entries = asyncio.run(fetch())
+    if as_json:
+        _dump([e.__dict__ if hasattr(e, "__dict__") else _asdict(e) for e in entries])
+        return
+    for e in entries:
+        when = dt.datetime.fromtimestamp(e.creation_time_us / 1e6).strftime("%Y-%m-%d %H:%M")
+        click.echo(f"{when}  {one_line(e.bot_name, 30):30} {e.cost_points:>8,} pts  {e.usage_type}")
+    if not entries:
+        click.echo("No usage in the last 30 days.")
+
+
+def _asdict(obj: Any) -> dict[str, Any]:
+    import dataclasses
+
+    return dataclasses.asdict(obj)
+
+
+# -------------------------------------------------------------- history
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.option("--search", "query", metavar="QUERY", help="Full-text search over every message and title.")
+@click.option("--limit", type=click.IntRange(1, 10000), default=50, show_default=True)
+@click.option("--archived", is_flag=True, help="List archived conversations.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+@handled
+def history(ctx, query, limit, archived, as_json) -> None:
+    """List conversations, newest first, or search them."""
+    import datetime as dt
+
+    from poe_tui.textsafe import one_line
+
+    store = _runtime(ctx).open_store()
+    if query is not None:
+        if not query.strip():
+            raise CliError("empty search query.", EXIT_INPUT)
+        hits = store.search(query, limit=limit)
+        if as_json:
+            _dump([_asdict(h) for h in hits])
+            return
+        tty = sys.stdout.isatty()
+        for h in hits:
+            snippet = "".join(
+                (click.style(one_line(t), bold=True, fg="yellow") if tty else f"«{one_line(t)}»") if hl else one_line(t)
+                for t, hl in h.parts()
+            )
+            click.echo(f"{h.conversation_id}  {one_line(h.conversation_title or '(untitled)', 40)}\n    {snippet}")
+        if not hits:
+            click.echo("No matches.", err=True)
+        return
+    rows = store.list_conversations(limit=limit, archived_only=archived)
+    if as_json:
+        _dump([_asdict(r) for r in rows])
+        return
+    for r in rows:
+        when = dt.datetime.fromtimestamp(r.updated_at).strftime("%Y-%m-%d %H:%M")
+        pin = "*" if r.pinned else " "
+        click.echo(f"{r.id} {pin} {when}  {one_line(r.last_bot or '-', 24):24} {one_line(r.title or '(untitled)', 60)}")
+    if not rows:
+        click.echo("No conversations yet.", err=True)
+
+
+@cli.command(name="export", epilog=EXIT_CODES)
+@click.argument("conversation_id", metavar="ID")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE instead of stdout.")
+@click.pass_context
+@handled
+def export_cmd(ctx, conversation_id, fmt, output) -> None:
+    """Export a conversation as Markdown or JSON (JSON round-trips through `import`)."""
+    from poe_tui import export
+
+    store = _runtime(ctx).open_store()
+    conv_id = store.resolve_conversation_id(conversation_id)
+    text = export.to_markdown(store, conv_id) if fmt == "md" else json.dumps(export.to_json(store, conv_id), ensure_ascii=False, indent=2)
+    if output:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text if text.endswith("\n") else text + "\n")
+        click.echo(f"Wrote {output}", err=True)
+    else:
+        click.echo(text)
+
+
+@cli.command(name="import", epilog=EXIT_CODES)
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.pass_context
+@handled
+def import_cmd(ctx, file) -> None:
+    """Import a conversation exported with `poe-tui export --format json`."""
+    from poe_tui import export
+
+    store = _runtime(ctx).open_store()
+    try:
+        raw = sys.stdin.read() if file == "-" else open(file, encoding="utf-8").read()
+    except UnicodeDecodeError:
+        raise CliError(f"{file} is not UTF-8 text.", EXIT_INPUT) from None
+    except OSError as exc:
+        raise CliError(f"cannot read {file}: {exc.strerror}", EXIT_INPUT) from None
+    try:
+        conv_id = export.from_json_text(store, raw)
+    except export.ImportFormatError as exc:
+        raise CliError(f"{file}: {exc}", EXIT_INPUT) from None
+    click.echo(conv_id)
+
+
+# ------------------------------------------------------------- login
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.pass_context
+@handled
+def login(ctx) -> None:
+    """Store an API key (checked against the service first) in the config file, mode 0600."""
+    from poe_tui import config
+    from poe_tui.client import AuthenticationError
+
+    runtime = _runtime(ctx)
+    if runtime.demo:
+        raise CliError("the demo needs no key.", EXIT_INPUT)
+    if sys.stdin.isatty():
+        key = click.prompt("Poe API key (from poe.com/api_key)", hide_input=True, err=True)
+    else:
+        key = sys.stdin.readline()
+    key = key.strip()
+    if not key:
+        raise CliError("no key given.", EXIT_INPUT)
+
+    async def check():
+        async with runtime.make_client(api_key=key) as client:
+            return await client.balance()
+
+    try:
+        result = asyncio.run(check())
+    except AuthenticationError:
+        raise CliError("the service rejected that key; nothing was saved. Check it at poe.com/api_key.", EXIT_AUTH) from None
+    path = config.save_api_key(key)
+    runtime.open_store().cache_balance(result.points)
+    click.echo(f"Logged in: {result.points:,} points. Key saved to {path} (mode 0600).")
+
+
+@cli.command(epilog=EXIT_CODES)
+@handled
+def logout() -> None:
+    """Remove the stored API key."""
+    import os
+
+    from poe_tui import config
+
+    removed = config.remove_api_key()
+    click.echo("Key removed." if removed else "No stored key.")
+    if os.environ.get("POE_API_KEY"):
+        click.echo("Note: POE_API_KEY is still set in the environment.", err=True)
+
+
+# ---------------------------------------------------------- emulator
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
+@click.option("--key", "keys", multiple=True, metavar="KEY", help="Accept this API key (repeatable); default: the emulator's demo key.")
+@click.option("--tokens-per-second", type=click.FloatRange(min=0, min_open=True), default=None, help="Stream at this pace (default: as fast as possible).")
+@handled
+def emulator(host, port, keys, tokens_per_second) -> None:
+    """Serve the offline Poe emulator (any OpenAI-compatible client can use it)."""
+    from poe_tui.emulator.server import serve
+
+    serve(host=host, port=port, keys=list(keys) or None, tokens_per_second=tokens_per_second)
+
+
+def main() -> None:
+    cli(prog_name="poe-tui")

@@ -1,0 +1,344 @@
+"""The Poe HTTP client: one shared httpx.AsyncClient, typed events out, typed errors up.
+
+Retries happen only before anything user-visible has arrived; once text has been yielded, a
+failure ends the stream with an error and the caller keeps what it has.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from typing import Any
+
+import httpx
+from httpx_sse import EventSource
+
+from poe_tui import __version__
+from poe_tui.client.errors import (
+    ConnectError,
+    PoeError,
+    ProtocolError,
+    StreamError,
+    StreamInterrupted,
+    error_from_body,
+)
+from poe_tui.client.events import Finish, ReasoningDelta, Retrying, StreamEvent, TextDelta, Usage
+from poe_tui.client.records import Balance, Bot, ChatReply, PointsEntry, PointsPage, parse_models
+from poe_tui.client.retry import RateLimiter, RetryPolicy
+
+DEFAULT_BASE_URL = "https://api.poe.com"
+RETRYABLE_STREAM_ERROR_TYPES = {
+    "timeout_error",
+    "rate_limit_error",
+    "provider_error",
+    "upstream_error",
+    "overloaded_error",
+}
+
+
+class PoeClient:
+    """Async client for chat, models, balance and points history.
+
+    Use as `async with PoeClient(key) as client:`; share one instance for the whole app.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        connect_timeout: float = 10.0,
+        read_timeout: float = 180.0,
+        retry: RetryPolicy | None = None,
+        limiter: RateLimiter | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._api_key = api_key
+        self.base_url = base_url.rstrip("/")
+        self.retry = retry or RetryPolicy()
+        self.limiter = limiter or RateLimiter()
+        self._sleep = sleep
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            timeout=httpx.Timeout(read_timeout, connect=connect_timeout, write=30.0, pool=connect_timeout),
+            headers={"User-Agent": f"poe-tui/{__version__}"},
+            transport=transport,
+        )
+
+    def __repr__(self) -> str:
+        return f"PoeClient(base_url={self.base_url!r})"
+
+    async def __aenter__(self) -> PoeClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    @property
+    def has_key(self) -> bool:
+        return bool(self._api_key)
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
+
+    # ------------------------------------------------------------------ chat
+
+    @staticmethod
+    def build_payload(
+        model: str, messages: list[dict[str, Any]], params: dict[str, Any] | None, stream: bool
+    ) -> dict[str, Any]:
+        payload: dict[str, Any] = {"model": model, "messages": messages, "stream": stream}
+        if stream:
+            payload["stream_options"] = {"include_usage": True}
+        for key, value in (params or {}).items():
+            if value is not None and key not in payload:
+                payload[key] = value
+        return payload
+
+    async def stream_chat(
+        self, model: str, messages: list[dict[str, Any]], params: dict[str, Any] | None = None
+    ) -> AsyncIterator[StreamEvent]:
+        """Yield typed events for one reply; raise a PoeError subclass when it fails.
+
+        A stream that ends without [DONE] or a finish_reason raises StreamInterrupted.
+        Closing the generator (or cancelling the task) closes the connection at once.
+        """
+        payload = self.build_payload(model, messages, params, stream=True)
+        attempt = 0
+        while True:
+            attempt += 1
+            visible = False
+            try:
+                async for event in self._stream_once(payload):
+                    if isinstance(event, (TextDelta, ReasoningDelta)):
+                        visible = True
+                    yield event
+                return
+            except PoeError as error:
+                if visible or not self.retry.should_retry(attempt, error):
+                    raise
+                delay = self.retry.delay(attempt, error)
+                yield Retrying(attempt=attempt, delay=delay, error=error)
+                await self._sleep(delay)
+
+    async def _stream_once(self, payload: dict[str, Any]) -> AsyncIterator[StreamEvent]:
+        await self.limiter.acquire()
+        finish_reason: str | None = None
+        done = False
+        try:
+            async with self._http.stream(
+                "POST", "/v1/chat/completions", json=payload, headers=self._headers()
+            ) as response:
+                if response.status_code >= 400:
+                    body = await response.aread()
+                    raise error_from_body(response.status_code, body, response.headers.get("retry-after"))
+                ctype = response.headers.get("content-type", "")
+                if "text/event-stream" not in ctype:
+                    # Some bots answer a stream request with one JSON body: accept it whole.
+                    body = await response.aread()
+                    for event in _events_from_completion(_parse_json(body)):
+                        yield event
+                    return
+                async for sse in EventSource(response).aiter_sse():
+                    data = sse.data.strip()
+                    if not data:
+                        continue
+                    if data == "[DONE]":
+                        done = True
+                        break
+                    try:
+                        chunk = json.loads(data)
+                    except ValueError:
+                        continue  # a malformed line: skip it, the stream may well recover
+                    if not isinstance(chunk, dict):
+                        continue
+                    if "error" in chunk and chunk["error"]:
+                        raise _stream_error(chunk["error"])
+                    for event in _events_from_chunk(chunk):
+                        if isinstance(event, Finish):
+                            finish_reason = event.reason
+                        else:
+                            yield event
+        except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            if finish_reason is None:
+                raise StreamInterrupted(f"The connection closed mid-reply ({type(exc).__name__}).") from None
+        except httpx.ReadTimeout:
+            raise StreamInterrupted("The service stopped sending (read timeout).") from None
+        except httpx.TimeoutException as exc:
+            raise ConnectError(f"Timed out talking to {self.base_url} ({type(exc).__name__}).") from None
+        except httpx.TransportError as exc:
+            raise ConnectError(f"Could not reach {self.base_url}: {_plain(exc)}") from None
+        if not done and finish_reason is None:
+            raise StreamInterrupted("The stream ended before the reply was complete.")
+        yield Finish(finish_reason or "stop")
+
+    async def chat(
+        self, model: str, messages: list[dict[str, Any]], params: dict[str, Any] | None = None
+    ) -> ChatReply:
+        """A whole reply in one response (no streaming)."""
+        payload = self.build_payload(model, messages, params, stream=False)
+        body = await self._request_json("POST", "/v1/chat/completions", json=payload)
+        return reply_from_completion(body, model)
+
+    # ------------------------------------------------------- account and models
+
+    async def list_models(self) -> list[Bot]:
+        return parse_models(await self._request_json("GET", "/v1/models"))
+
+    async def balance(self) -> Balance:
+        body = await self._request_json("GET", "/usage/current_balance")
+        points = body.get("current_point_balance") if isinstance(body, dict) else None
+        if isinstance(points, bool) or not isinstance(points, (int, float)):
+            raise ProtocolError("The balance response had no current_point_balance.")
+        return Balance(points=int(points), raw=body)
+
+    async def points_history(self, limit: int = 20, starting_after: str | None = None) -> PointsPage:
+        if not 1 <= limit <= 100:
+            raise ValueError("limit must be between 1 and 100")
+        params: dict[str, Any] = {"limit": limit}
+        if starting_after:
+            params["starting_after"] = starting_after
+        body = await self._request_json("GET", "/usage/points_history", params=params)
+        if not isinstance(body, dict):
+            raise ProtocolError("The points history response was not an object.")
+        raw = body.get("data") if isinstance(body.get("data"), list) else []
+        entries = [e for e in (PointsEntry.parse(x) for x in raw) if e]
+        return PointsPage(entries=entries, has_more=bool(body.get("has_more")))
+
+    async def iter_points_history(self, total: int | None = None, page_size: int = 100) -> AsyncIterator[PointsEntry]:
+        """Every entry, newest first, paging with starting_after; stop after `total` if given."""
+        cursor: str | None = None
+        seen = 0
+        while True:
+            want = page_size if total is None else max(1, min(page_size, total - seen))
+            page = await self.points_history(limit=want, starting_after=cursor)
+            for entry in page.entries:
+                yield entry
+                seen += 1
+                if total is not None and seen >= total:
+                    return
+            cursor = page.next_cursor
+            if cursor is None:
+                return
+
+    async def _request_json(self, method: str, path: str, **kwargs: Any) -> Any:
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return await self._request_once(method, path, **kwargs)
+            except PoeError as error:
+                if not self.retry.should_retry(attempt, error):
+                    raise
+                await self._sleep(self.retry.delay(attempt, error))
+
+    async def _request_once(self, method: str, path: str, **kwargs: Any) -> Any:
+        await self.limiter.acquire()
+        try:
+            response = await self._http.request(method, path, headers=self._headers(), **kwargs)
+        except httpx.TimeoutException as exc:
+            raise ConnectError(f"Timed out talking to {self.base_url} ({type(exc).__name__}).") from None
+        except httpx.TransportError as exc:
+            raise ConnectError(f"Could not reach {self.base_url}: {_plain(exc)}") from None
+        if response.status_code >= 400:
+            raise error_from_body(response.status_code, response.content, response.headers.get("retry-after"))
+        return _parse_json(response.content)
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def _plain(exc: Exception) -> str:
+    return str(exc) or type(exc).__name__
+
+
+def _parse_json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise ProtocolError("The service answered with something that is not JSON.") from None
+
+
+def _stream_error(err: Any) -> StreamError:
+    if isinstance(err, dict):
+        message = err.get("message") if isinstance(err.get("message"), str) else "The bot reported an error."
+        type_ = err.get("type") if isinstance(err.get("type"), str) else None
+        code = err.get("code") if isinstance(err.get("code"), (str, int)) else None
+    else:
+        message, type_, code = str(err), None, None
+    error = StreamError(message, type=type_, code=code)
+    error.retryable = type_ in RETRYABLE_STREAM_ERROR_TYPES
+    return error
+
+
+def _usage(raw: Any) -> Usage | None:
+    if not isinstance(raw, dict):
+        return None
+
+    def num(key: str) -> int | None:
+        value = raw.get(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    return Usage(num("prompt_tokens"), num("completion_tokens"), num("total_tokens"), raw)
+
+
+def _events_from_chunk(chunk: dict[str, Any]) -> Iterable[StreamEvent]:
+    choices = chunk.get("choices")
+    for choice in choices if isinstance(choices, list) else []:
+        if not isinstance(choice, dict) or choice.get("index", 0) not in (0, None):
+            continue
+        delta = choice.get("delta") if isinstance(choice.get("delta"), dict) else {}
+        # Some bots send both fields with the same text; take one of them.
+        reasoning = delta.get("reasoning_content") or delta.get("reasoning")
+        if isinstance(reasoning, str) and reasoning:
+            yield ReasoningDelta(reasoning)
+        content = delta.get("content")
+        if isinstance(content, str) and content:
+            yield TextDelta(content)
+        if isinstance(choice.get("finish_reason"), str):
+            yield Finish(choice["finish_reason"])
+    usage = _usage(chunk.get("usage"))
+    if usage is not None:
+        yield usage
+
+
+def _events_from_completion(body: Any) -> Iterable[StreamEvent]:
+    reply = reply_from_completion(body, "")
+    if reply.reasoning:
+        yield ReasoningDelta(reply.reasoning)
+    if reply.content:
+        yield TextDelta(reply.content)
+    if reply.total_tokens is not None or reply.completion_tokens is not None:
+        yield Usage(reply.prompt_tokens, reply.completion_tokens, reply.total_tokens)
+    yield Finish(reply.finish_reason or "stop")
+
+
+def reply_from_completion(body: Any, model: str) -> ChatReply:
+    """A non-streaming chat.completion body into a ChatReply."""
+    if not isinstance(body, dict):
+        raise ProtocolError("The chat response was not an object.")
+    if isinstance(body.get("error"), dict):
+        raise error_from_body(400, json.dumps(body))
+    choices = body.get("choices")
+    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
+        raise ProtocolError("The chat response had no choices.")
+    choice = choices[0]
+    message = choice.get("message") if isinstance(choice.get("message"), dict) else {}
+    usage = _usage(body.get("usage")) or Usage()
+    reasoning = message.get("reasoning_content") or message.get("reasoning") or ""
+    return ChatReply(
+        model=str(body.get("model") or model),
+        content=message.get("content") if isinstance(message.get("content"), str) else "",
+        reasoning=reasoning if isinstance(reasoning, str) else "",
+        finish_reason=choice.get("finish_reason") if isinstance(choice.get("finish_reason"), str) else None,
+        prompt_tokens=usage.prompt_tokens,
+        completion_tokens=usage.completion_tokens,
+        total_tokens=usage.total_tokens,
+        tool_calls=message.get("tool_calls") if isinstance(message.get("tool_calls"), list) else [],
+        id=body.get("id") if isinstance(body.get("id"), str) else None,
+    )

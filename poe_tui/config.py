@@ -1,0 +1,161 @@
+"""Settings: TOML file < environment < command-line flags, and where files live.
+
+Paths come from platformdirs, so XDG_CONFIG_HOME / XDG_DATA_HOME move everything (tests rely on it).
+The API key lives only in the config file (mode 0600) or the environment, never anywhere else.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+APP_NAME = "poe-tui"
+DEFAULT_BASE_URL = "https://api.poe.com"
+DEFAULT_BOT = "Claude-Sonnet-4.6"
+DEFAULT_THEME = "poe-dark"
+
+
+class ConfigError(Exception):
+    """The config file cannot be read or written; the message says which file and why."""
+
+
+def config_dir() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False))
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_path() -> Path:
+    return config_dir() / "config.toml"
+
+
+def db_path(demo: bool = False) -> Path:
+    """The demo keeps its history apart from the user's real one."""
+    return data_dir() / ("demo.db" if demo else "history.db")
+
+
+def user_themes_dir() -> Path:
+    return config_dir() / "themes"
+
+
+@dataclass(frozen=True)
+class Settings:
+    api_key: str | None = None
+    base_url: str = DEFAULT_BASE_URL
+    default_bot: str = DEFAULT_BOT
+    theme: str = DEFAULT_THEME
+    connect_timeout: float = 10.0
+    read_timeout: float = 180.0  # media bots answer after tens of seconds
+    max_retries: int = 4
+    keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s), e.g. {"send": "enter"}
+    api_key_source: str = "none"  # "flag", "env", "file" or "none": for messages, never the key itself
+
+    def __repr__(self) -> str:  # never print the key
+        masked = "set" if self.api_key else "unset"
+        return f"Settings(api_key={masked}, base_url={self.base_url!r}, default_bot={self.default_bot!r})"
+
+
+def read_file(path: Path | None = None) -> dict[str, Any]:
+    path = path or config_path()
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _float(data: dict[str, Any], key: str, default: float) -> float:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ConfigError(f"{config_path()}: '{key}' must be a positive number")
+    return float(value)
+
+
+def load_settings(
+    *, api_key: str | None = None, base_url: str | None = None, path: Path | None = None
+) -> Settings:
+    """Flag > environment (POE_API_KEY, POE_BASE_URL) > config file > default."""
+    data = read_file(path)
+    source = "none"
+    key = data.get("api_key") if isinstance(data.get("api_key"), str) else None
+    if key:
+        source = "file"
+    if os.environ.get("POE_API_KEY"):
+        key, source = os.environ["POE_API_KEY"], "env"
+    if api_key:
+        key, source = api_key, "flag"
+    url = base_url or os.environ.get("POE_BASE_URL") or data.get("base_url") or DEFAULT_BASE_URL
+    keys = data.get("keys", {})
+    if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
+        raise ConfigError(f"{config_path()}: [keys] must map binding ids to key names (strings)")
+    return Settings(
+        api_key=key.strip() if key else None,
+        base_url=str(url).rstrip("/"),
+        default_bot=str(data.get("default_bot") or DEFAULT_BOT),
+        theme=str(data.get("theme") or DEFAULT_THEME),
+        connect_timeout=_float(data, "connect_timeout", 10.0),
+        read_timeout=_float(data, "read_timeout", 180.0),
+        max_retries=int(data.get("max_retries", 4)),
+        keys=dict(keys),
+        api_key_source=source,
+    )
+
+
+def write_file(data: dict[str, Any], path: Path | None = None) -> Path:
+    """Write atomically with mode 0600 from the first byte (the file may hold the key)."""
+    import tomli_w
+
+    path = path or config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            tomli_w.dump(data, fh)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def update_file(path: Path | None = None, **values: Any) -> Path:
+    """Set (or, with None, remove) top-level keys, keeping everything else in the file."""
+    data = read_file(path)
+    for key, value in values.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return write_file(data, path)
+
+
+def save_api_key(key: str, path: Path | None = None) -> Path:
+    return update_file(path, api_key=key.strip())
+
+
+def remove_api_key(path: Path | None = None) -> bool:
+    """True if a key was removed."""
+    data = read_file(path)
+    if "api_key" not in data:
+        return False
+    update_file(path, api_key=None)
+    return True
+
+
+def with_overrides(settings: Settings, **changes: Any) -> Settings:
+    return replace(settings, **changes)

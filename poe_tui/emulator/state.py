@@ -1,0 +1,211 @@
+"""Everything the emulator remembers: keys and balances, points history, the request log, faults.
+
+One lock guards it all: uvicorn serves from its own thread while a test thread reads and injects.
+Readers get copies (the request log's records are shared objects, so a stream's `cancelled`
+flag set later is visible through an earlier snapshot).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .faults import Fault
+
+DEFAULT_KEY = "poe-emulator-key"
+DEFAULT_BALANCE = 1_000_000
+DEFAULT_RATE_LIMIT = 500  # requests a minute per key, as the real service
+POINT_USD = Decimal("0.00003")  # the list prices flat 1-point bots at "0.000030"
+
+
+@dataclass
+class RequestRecord:
+    """One request as the emulator saw it (chat, models, balance, history; not the control surface)."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    key: str | None = None
+    body: Any = None  # the parsed JSON body, exactly as sent (None for GETs or unparseable bodies)
+    model: str | None = None  # the model string as sent
+    stream: bool = False
+    status: int | None = None
+    cancelled: bool = False  # the client went away before the answer was complete
+    completed: bool = False  # a 200 answer was fully delivered ([DONE] sent, or the JSON body)
+    time: float = field(default_factory=time.time)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class HistoryEntry:
+    query_id: str
+    bot_name: str
+    creation_time: int  # unix microseconds
+    cost_points: int
+    cost_breakdown_in_points: dict[str, str]
+    usage_type: str = "API"
+
+    @property
+    def cost_usd(self) -> str:
+        return format(Decimal(self.cost_points) * POINT_USD, "f")
+
+    def to_json(self, pending: bool = False) -> dict[str, Any]:
+        return {
+            "query_id": self.query_id,
+            "bot_name": self.bot_name,
+            "creation_time": self.creation_time,
+            "usage_type": self.usage_type,
+            "cost_points": 0 if pending else self.cost_points,
+            "cost_usd": "0" if pending else self.cost_usd,
+            "cost_breakdown_in_points": {} if pending else dict(self.cost_breakdown_in_points),
+        }
+
+
+class EmulatorState:
+    """Mutable emulator state; `reset()` returns to what the constructor set up."""
+
+    def __init__(
+        self,
+        keys: Mapping[str, int] | Iterable[str] | None = None,
+        *,
+        balance: int = DEFAULT_BALANCE,
+        tokens_per_second: float | None = None,
+        rate_limit_per_minute: int = DEFAULT_RATE_LIMIT,
+    ) -> None:
+        if keys is None:
+            initial = {DEFAULT_KEY: balance}
+        elif isinstance(keys, Mapping):
+            initial = dict(keys)
+        else:
+            initial = {k: balance for k in keys}
+        self._initial = (initial, tokens_per_second, rate_limit_per_minute)
+        self._lock = threading.RLock()
+        self.reset()
+
+    def reset(self) -> None:
+        keys, tps, limit = self._initial
+        with self._lock:
+            self._balances: dict[str, int] = dict(keys)
+            self._history: dict[str, list[HistoryEntry]] = {}
+            self._requests: list[RequestRecord] = []
+            self._faults: list[Fault] = []
+            self._windows: dict[str, deque[float]] = {}
+            self.tokens_per_second: float | None = tps
+            self.rate_limit_per_minute: int = limit
+            # Seconds during which a fresh history entry shows cost_points 0 (the contract says it may).
+            self.history_pending_seconds: float = 0.0
+
+    # Keys and points ----------------------------------------------------------------------------
+
+    def add_key(self, key: str, balance: int = DEFAULT_BALANCE) -> None:
+        with self._lock:
+            self._balances[key] = balance
+
+    def revoke_key(self, key: str) -> None:
+        with self._lock:
+            self._balances.pop(key, None)
+
+    def has_key(self, key: str | None) -> bool:
+        with self._lock:
+            return key is not None and key in self._balances
+
+    def balance(self, key: str = DEFAULT_KEY) -> int:
+        with self._lock:
+            return self._balances[key]
+
+    def set_balance(self, key: str, points: int) -> None:
+        with self._lock:
+            self._balances[key] = points
+
+    def charge(self, key: str, bot_name: str, points: int, breakdown: Mapping[str, str]) -> HistoryEntry:
+        """Deduct points (never below zero) and record the history entry."""
+        entry = HistoryEntry(
+            query_id=secrets.token_hex(10),
+            bot_name=bot_name,
+            creation_time=time.time_ns() // 1000,
+            cost_points=points,
+            cost_breakdown_in_points=dict(breakdown),
+        )
+        with self._lock:
+            if key in self._balances:
+                self._balances[key] = max(0, self._balances[key] - points)
+            self._history.setdefault(key, []).append(entry)
+        return entry
+
+    def history(self, key: str = DEFAULT_KEY) -> list[HistoryEntry]:
+        """Newest first."""
+        with self._lock:
+            return list(reversed(self._history.get(key, [])))
+
+    # Rate limit ---------------------------------------------------------------------------------
+
+    def check_rate(self, key: str, now: float | None = None) -> float | None:
+        """Count a request; None if allowed, else seconds until one is (the request is not counted)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            window = self._windows.setdefault(key, deque())
+            while window and window[0] <= now - 60.0:
+                window.popleft()
+            if len(window) >= self.rate_limit_per_minute:
+                return max(0.0, window[0] + 60.0 - now)
+            window.append(now)
+            return None
+
+    # Request log --------------------------------------------------------------------------------
+
+    def log(self, record: RequestRecord) -> RequestRecord:
+        with self._lock:
+            self._requests.append(record)
+        return record
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        with self._lock:
+            return list(self._requests)
+
+    @property
+    def chat_requests(self) -> list[RequestRecord]:
+        with self._lock:
+            return [r for r in self._requests if r.path == "/v1/chat/completions"]
+
+    # Faults -------------------------------------------------------------------------------------
+
+    def inject(self, fault: Fault) -> Fault:
+        """Queue a copy of `fault` (so one Fault object can be injected again) and return the copy."""
+        queued = dataclasses.replace(fault)
+        with self._lock:
+            self._faults.append(queued)
+        return queued
+
+    @property
+    def faults(self) -> list[Fault]:
+        with self._lock:
+            return list(self._faults)
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def peek_fault(self, endpoint: str = "chat", names: set[str] | None = None) -> Fault | None:
+        """The first queued fault for `endpoint` and a bot known by `names` (lowercase)."""
+        with self._lock:
+            return next((f for f in self._faults if f.matches(endpoint, names or set())), None)
+
+    def consume_fault(self, fault: Fault) -> None:
+        """Use one application of `fault`; it leaves the queue after `times` uses."""
+        with self._lock:
+            for i, queued in enumerate(self._faults):
+                if queued is fault:
+                    queued.times -= 1
+                    if queued.times <= 0:
+                        del self._faults[i]
+                    return

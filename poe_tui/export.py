@@ -1,0 +1,175 @@
+"""Conversations out to Markdown (to read) and JSON (to keep), and JSON back in.
+
+The JSON form carries every message, branches included, with exact timestamps, so an
+export -> import round trip loses nothing. Import never damages stored data: it validates the
+whole file first, then writes in one go, and takes fresh ids where the file's ids are taken.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from poe_tui.store import Store
+from poe_tui.store.records import ROLES, STATUSES, Message
+
+FORMAT = "poe-tui/conversation"
+VERSION = 1
+MESSAGE_FIELDS = (
+    "id", "parent_id", "role", "content", "reasoning", "bot", "status", "error", "finish_reason",
+    "prompt_tokens", "completion_tokens", "total_tokens", "points", "created_at", "updated_at",
+)
+
+
+class ImportFormatError(ValueError):
+    """The file is not a conversation this version can import; the message says what is wrong."""
+
+
+def _when(ts: float) -> str:
+    return dt.datetime.fromtimestamp(ts, dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _conversation(store: Store, conversation_id: str):
+    conv = store.get_conversation(conversation_id)
+    if conv is None:
+        raise LookupError(f"No conversation with id {conversation_id}.")
+    return conv
+
+
+def to_json(store: Store, conversation_id: str) -> dict[str, Any]:
+    conv = _conversation(store, conversation_id)
+    messages = store.all_messages(conversation_id)
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "conversation": {
+            "id": conv.id,
+            "title": conv.title,
+            "system_prompt": conv.system_prompt,
+            "pinned": conv.pinned,
+            "archived": conv.archived,
+            "created_at": conv.created_at,
+            "updated_at": conv.updated_at,
+        },
+        "messages": [{f: getattr(m, f) for f in MESSAGE_FIELDS} for m in messages],
+    }
+
+
+def _heading(msg: Message) -> str:
+    if msg.role == "user":
+        return "You"
+    if msg.role == "system":
+        return "System"
+    parts = [msg.bot or "Assistant"]
+    if msg.total_tokens:
+        parts.append(f"{msg.total_tokens:,} tokens")
+    if msg.points is not None:
+        parts.append(f"{msg.points:,} points")
+    return " · ".join(parts)
+
+
+def to_markdown(store: Store, conversation_id: str) -> str:
+    """The active thread as a readable document (reasoning folded in <details>)."""
+    conv = _conversation(store, conversation_id)
+    lines = [f"# {conv.title or 'Untitled conversation'}", "", f"*poe-tui conversation `{conv.id}`, started {_when(conv.created_at)}*", ""]
+    if conv.system_prompt:
+        lines += ["> **System:** " + conv.system_prompt.replace("\n", "\n> "), ""]
+    for msg in store.get_messages(conversation_id):
+        lines += [f"## {_heading(msg)}", ""]
+        if msg.reasoning:
+            lines += ["<details><summary>Reasoning</summary>", "", msg.reasoning.strip(), "", "</details>", ""]
+        if msg.content:
+            lines += [msg.content.rstrip(), ""]
+        if msg.status in ("interrupted", "error"):
+            note = f"*({msg.status}{': ' + msg.error if msg.error else ''})*"
+            lines += [note, ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# ------------------------------------------------------------------ import
+
+
+def _check(condition: bool, message: str) -> None:
+    if not condition:
+        raise ImportFormatError(message)
+
+
+def _validate(data: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    _check(isinstance(data, dict), "the file is not a JSON object.")
+    _check(data.get("format") == FORMAT, f"not a poe-tui conversation export (expected format '{FORMAT}').")
+    _check(data.get("version") == VERSION, f"unsupported export version {data.get('version')!r} (this poe-tui reads {VERSION}).")
+    conv = data.get("conversation")
+    _check(isinstance(conv, dict), "'conversation' is missing or not an object.")
+    _check(isinstance(conv.get("id"), str) and conv["id"], "the conversation has no id.")
+    for key in ("title", "system_prompt"):
+        _check(conv.get(key) is None or isinstance(conv[key], str), f"conversation '{key}' must be text or null.")
+    for key in ("created_at", "updated_at"):
+        _check(isinstance(conv.get(key), (int, float)) and not isinstance(conv.get(key), bool), f"conversation '{key}' must be a number.")
+    messages = data.get("messages")
+    _check(isinstance(messages, list), "'messages' is missing or not a list.")
+    seen: set[str] = set()
+    for i, m in enumerate(messages, 1):
+        where = f"message {i}"
+        _check(isinstance(m, dict), f"{where} is not an object.")
+        _check(isinstance(m.get("id"), str) and m["id"] and m["id"] not in seen, f"{where} has a missing or duplicate id.")
+        _check(m.get("role") in ROLES, f"{where} has an unknown role {m.get('role')!r}.")
+        _check(isinstance(m.get("content"), str), f"{where} has no text content.")
+        _check(m.get("status", "complete") in STATUSES, f"{where} has an unknown status {m.get('status')!r}.")
+        _check(m.get("parent_id") is None or m["parent_id"] in seen, f"{where} points at a parent that does not come before it.")
+        _check(isinstance(m.get("created_at"), (int, float)) and not isinstance(m.get("created_at"), bool), f"{where} has no created_at time.")
+        for key in ("prompt_tokens", "completion_tokens", "total_tokens", "points"):
+            _check(m.get(key) is None or (isinstance(m[key], int) and not isinstance(m[key], bool)), f"{where}: '{key}' must be a whole number or null.")
+        for key in ("reasoning", "bot", "error", "finish_reason"):
+            _check(m.get(key) is None or isinstance(m[key], str), f"{where}: '{key}' must be text or null.")
+        seen.add(m["id"])
+    return conv, messages
+
+
+def from_json(store: Store, data: Any) -> str:
+    """Import one exported conversation; returns its id in this database."""
+    conv, messages = _validate(data)
+    ids_taken = store.get_conversation(conv["id"]) is not None or any(store.get_message(m["id"]) for m in messages)
+    with store.transaction():
+        new = store.create_conversation(
+            id=None if ids_taken else conv["id"],
+            title=conv.get("title"),
+            system_prompt=conv.get("system_prompt"),
+            created_at=conv["created_at"],
+            updated_at=conv["updated_at"],
+        )
+        id_map: dict[str, str] = {}
+        for m in messages:
+            row = store.add_message(
+                new.id,
+                m["role"],
+                m["content"],
+                id=None if ids_taken else m["id"],
+                parent_id=id_map.get(m["parent_id"]) if m.get("parent_id") else None,
+                bot=m.get("bot"),
+                status=m.get("status", "complete"),
+                reasoning=m.get("reasoning") or "",
+                error=m.get("error"),
+                finish_reason=m.get("finish_reason"),
+                prompt_tokens=m.get("prompt_tokens"),
+                completion_tokens=m.get("completion_tokens"),
+                total_tokens=m.get("total_tokens"),
+                points=m.get("points"),
+                created_at=m["created_at"],
+                updated_at=m.get("updated_at", m["created_at"]),
+            )
+            id_map[m["id"]] = row.id
+        if conv.get("pinned"):
+            store.set_pinned(new.id, True)
+        if conv.get("archived"):
+            store.set_archived(new.id, True)
+        store.touch_conversation(new.id, updated_at=conv["updated_at"])
+    return new.id
+
+
+def from_json_text(store: Store, text: str) -> str:
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ImportFormatError(f"not valid JSON ({exc}).") from None
+    return from_json(store, data)

@@ -1,0 +1,66 @@
+"""Wiring shared by the CLI and the TUI: settings, the store file, the client, the demo emulator.
+
+UI-free. The demo runs the emulator in-process (a loopback socket in a background thread) and
+keeps its own database, so trying the app never touches the user's real history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from poe_tui.config import Settings, db_path, load_settings
+
+DEMO_BOT = "Demo-Markdown"
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    demo: bool = False
+    _emulator: Any = field(default=None, repr=False)
+
+    @classmethod
+    def load(cls, *, demo: bool = False, api_key: str | None = None, base_url: str | None = None) -> Runtime:
+        settings = load_settings(api_key=api_key, base_url=base_url)
+        if demo:
+            settings = replace(settings, default_bot=DEMO_BOT)
+        return cls(settings=settings, demo=demo)
+
+    @property
+    def db_path(self):
+        return db_path(demo=self.demo)
+
+    def open_store(self):
+        from poe_tui.store import Store
+
+        return Store(self.db_path)
+
+    def start_demo_emulator(self) -> None:
+        """Start the in-process emulator (idempotent) and point the settings at it."""
+        if not self.demo or self._emulator is not None:
+            return
+        from poe_tui.emulator.server import EmulatorServer
+        from poe_tui.emulator.state import DEFAULT_KEY
+
+        self._emulator = EmulatorServer()
+        self._emulator.start()
+        self.settings = replace(self.settings, base_url=self._emulator.base_url, api_key=DEFAULT_KEY, api_key_source="demo")
+
+    def make_client(self, api_key: str | None = None):
+        from poe_tui.client import PoeClient, RetryPolicy
+
+        self.start_demo_emulator()
+        s = self.settings
+        return PoeClient(
+            api_key or s.api_key,
+            base_url=s.base_url,
+            connect_timeout=s.connect_timeout,
+            read_timeout=s.read_timeout,
+            retry=RetryPolicy(max_retries=s.max_retries),
+        )
+
+    def close(self) -> None:
+        if self._emulator is not None:
+            self._emulator.stop()
+            self._emulator = None

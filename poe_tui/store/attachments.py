@@ -1,0 +1,59 @@
+"""Files attached to a message (images, PDFs for vision bots): stored inline or by path."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from .connection import Connection
+from .errors import UnknownIdError
+from .ids import new_id
+from .records import Attachment
+
+_COLUMNS = "id, message_id, filename, mime, size, data, path, created_at"
+
+
+def add(
+    db: Connection,
+    clock: Callable[[], float],
+    message_id: str,
+    filename: str,
+    mime: str,
+    data: bytes | None = None,
+    *,
+    path: str | Path | None = None,
+) -> Attachment:
+    """Keep `data` in the database, or only a `path` to a file the user owns."""
+    if data is None and path is None:
+        raise ValueError("an attachment needs data or a path")
+    if data is not None:
+        data = bytes(data)
+        size = len(data)
+    else:
+        try:
+            size = Path(path).stat().st_size  # type: ignore[arg-type]
+        except OSError:
+            size = 0
+    path_text = None if path is None else str(path)
+    now = clock()
+    aid = new_id(clock)
+    with db.write() as conn:
+        try:
+            conn.execute(
+                f"INSERT INTO attachments ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (aid, message_id, filename, mime, size, data, path_text, now),
+            )
+        except sqlite3.IntegrityError as exc:
+            if "FOREIGN KEY" in str(exc):
+                raise UnknownIdError(f"no message {message_id!r}") from exc
+            raise
+    return Attachment(aid, message_id, filename, mime, size, data, path_text, now)
+
+
+def for_message(db: Connection, message_id: str) -> list[Attachment]:
+    with db.read() as conn:
+        rows = conn.execute(
+            f"SELECT {_COLUMNS} FROM attachments WHERE message_id = ? ORDER BY seq", (message_id,)
+        ).fetchall()
+    return [Attachment(*r) for r in rows]

@@ -1,0 +1,229 @@
+"""The `Store` facade: one object the chat session, CLI and TUI hold; thin over the query modules.
+
+Synchronous and fast (single-row statements on indexed columns); every write is committed when
+the call returns. Safe to share between threads; several processes may open the same file.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import attachments as _attachments
+from . import caches as _caches
+from . import conversations as _conversations
+from . import messages as _messages
+from . import search as _search
+from .connection import Connection
+from .migrations import migrate
+from .records import Attachment, Conversation, ConversationSummary, Message, SearchHit
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+AUTO = _messages.AUTO
+
+
+class Store:
+    """History, search and small caches in one SQLite file (created, with its directory,
+    and migrated on open). Raises `StoreError` when the file cannot be used."""
+
+    def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
+        self._db = Connection(path)
+        try:
+            migrate(self._db, clock)
+        except BaseException:
+            self._db.close()
+            raise
+        self._utils: sqlite_utils.Database | None = None
+
+    @property
+    def path(self) -> Path | str:
+        return self._db.path
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The same connection as a `sqlite_utils.Database`, for scripts, export and tests.
+
+        Imported on first use: sqlite-utils takes ~180 ms to import, too slow for app startup.
+        It bypasses the store's lock, so use it from one thread.
+        """
+        if self._utils is None:
+            import sqlite_utils
+
+            self._utils = sqlite_utils.Database(self._db.conn, execute_plugins=False)
+        return self._utils
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """Group calls into one atomic commit (an import, a bulk load); nests as savepoints."""
+        with self._db.write():
+            yield self
+
+    # conversations
+
+    def create_conversation(
+        self,
+        title: str | None = None,
+        system_prompt: str | None = None,
+        *,
+        id: str | None = None,
+        created_at: float | None = None,
+        updated_at: float | None = None,
+        pinned: bool = False,
+        archived: bool = False,
+    ) -> Conversation:
+        """An explicit `id` that already exists raises `StoreError` (an import then picks a new one)."""
+        return _conversations.create(
+            self._db, self.clock, title, system_prompt, id=id, created_at=created_at,
+            updated_at=updated_at, pinned=pinned, archived=archived,
+        )
+
+    def get_conversation(self, id: str) -> Conversation | None:
+        return _conversations.get(self._db, id)
+
+    def resolve_conversation_id(self, prefix: str) -> str:
+        return _conversations.resolve(self._db, prefix)
+
+    def list_conversations(
+        self, limit: int = 100, offset: int = 0, *, include_archived: bool = False,
+        archived_only: bool = False,
+    ) -> list[ConversationSummary]:
+        return _conversations.list_(
+            self._db, limit, offset, include_archived=include_archived, archived_only=archived_only
+        )
+
+    def latest_conversation_id(self) -> str | None:
+        return _conversations.latest_id(self._db)
+
+    def rename_conversation(self, id: str, title: str | None) -> None:
+        _conversations.rename(self._db, self.clock, id, title)
+
+    def set_pinned(self, id: str, pinned: bool) -> None:
+        _conversations.set_pinned(self._db, id, pinned)
+
+    def set_archived(self, id: str, archived: bool) -> None:
+        _conversations.set_archived(self._db, id, archived)
+
+    def set_system_prompt(self, id: str, text: str | None) -> None:
+        _conversations.set_system_prompt(self._db, self.clock, id, text)
+
+    def delete_conversation(self, id: str) -> None:
+        _conversations.delete(self._db, id)
+
+    # messages
+
+    def add_message(
+        self,
+        conversation_id: str,
+        role: str,
+        content: str,
+        *,
+        parent_id: str | None = AUTO,
+        bot: str | None = None,
+        status: str = "complete",
+        reasoning: str = "",
+        error: str | None = None,
+        finish_reason: str | None = None,
+        prompt_tokens: int | None = None,
+        completion_tokens: int | None = None,
+        total_tokens: int | None = None,
+        points: int | None = None,
+        created_at: float | None = None,
+        updated_at: float | None = None,
+        id: str | None = None,
+    ) -> Message:
+        """Append a message. Leave `parent_id` out to continue the active thread (reply to the
+        newest message); pass a message id to branch from it, or None for a new root."""
+        return _messages.add(
+            self._db, self.clock, conversation_id, role, content, parent_id=parent_id, bot=bot,
+            status=status, reasoning=reasoning, error=error, finish_reason=finish_reason,
+            prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
+            total_tokens=total_tokens, points=points, created_at=created_at,
+            updated_at=updated_at, id=id,
+        )
+
+    def update_message(self, id: str, **fields: Any) -> None:
+        _messages.update(self._db, self.clock, id, **fields)
+
+    def get_message(self, id: str) -> Message | None:
+        return _messages.get(self._db, id)
+
+    def get_messages(self, conversation_id: str, *, limit: int | None = None) -> list[Message]:
+        """The active thread (ending at the newest message), oldest first."""
+        return _messages.thread(self._db, conversation_id, None, limit=limit)
+
+    def get_thread(
+        self, conversation_id: str, leaf_id: str | None = None, *, limit: int | None = None
+    ) -> list[Message]:
+        return _messages.thread(self._db, conversation_id, leaf_id, limit=limit)
+
+    def last_message(self, conversation_id: str) -> Message | None:
+        return _messages.last(self._db, conversation_id)
+
+    def children(self, message_id: str) -> list[Message]:
+        return _messages.children(self._db, message_id)
+
+    def siblings(self, message_id: str) -> list[Message]:
+        return _messages.siblings(self._db, message_id)
+
+    def latest_leaf(self, message_id: str) -> str:
+        return _messages.latest_leaf(self._db, message_id)
+
+    def interrupt_stale_replies(self, max_age: float = 60.0) -> int:
+        return _messages.interrupt_stale(self._db, self.clock, max_age)
+
+    # search
+
+    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
+        return _search.search(self._db, query, limit)
+
+    # caches and app state
+
+    def cache_bots(self, bots: list[dict[str, Any]]) -> None:
+        _caches.cache_bots(self._db, self.clock, bots)
+
+    def cached_bots(self) -> tuple[list[dict[str, Any]], float | None]:
+        return _caches.cached_bots(self._db)
+
+    def cache_balance(self, points: int) -> None:
+        _caches.cache_balance(self._db, self.clock, points)
+
+    def cached_balance(self) -> tuple[int, float] | None:
+        return _caches.cached_balance(self._db)
+
+    def add_recent_bot(self, name: str) -> None:
+        _caches.add_recent_bot(self._db, self.clock, name)
+
+    def recent_bots(self, limit: int = 10) -> list[str]:
+        return _caches.recent_bots(self._db, limit)
+
+    def set_favourite(self, name: str, favourite: bool) -> None:
+        _caches.set_favourite(self._db, self.clock, name, favourite)
+
+    def favourite_bots(self) -> list[str]:
+        return _caches.favourite_bots(self._db)
+
+    # attachments
+
+    def add_attachment(
+        self, message_id: str, filename: str, mime: str, data: bytes | None = None, *,
+        path: str | Path | None = None,
+    ) -> Attachment:
+        return _attachments.add(self._db, self.clock, message_id, filename, mime, data, path=path)
+
+    def attachments(self, message_id: str) -> list[Attachment]:
+        return _attachments.for_message(self._db, message_id)
