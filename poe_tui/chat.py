@@ -8,7 +8,6 @@ from the first token and is flushed at least every `flush_interval` seconds; wha
 
 from __future__ import annotations
 
-import asyncio
 import difflib
 import re
 import time
@@ -192,7 +191,8 @@ class ChatSession:
         thread = self.store.get_thread(conv_id, user.id)
         payload = history_payload(thread, conv.system_prompt if conv else None)
         self.store.add_recent_bot(bot)
-        balance_before = None if self.last_balance is not None else asyncio.ensure_future(self._fetch_balance())
+        if self.last_balance is None:
+            await self._fetch_balance()  # once ever: without it the first reply's cost is unknown
 
         reply_id: str | None = None
         content: list[str] = []
@@ -251,8 +251,6 @@ class ChatSession:
         else:
             suggestions = suggest_bots(bot, self.known_bots()) if isinstance(error, NotFoundError) else ()
             yield ReplyFailed(message, error, suggestions)
-        if balance_before is not None:
-            await balance_before
         update = await self._charge(reply_id)
         if update is not None:
             yield update

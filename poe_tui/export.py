@@ -137,6 +137,8 @@ def from_json(store: Store, data: Any) -> str:
             system_prompt=conv.get("system_prompt"),
             created_at=conv["created_at"],
             updated_at=conv["updated_at"],
+            pinned=bool(conv.get("pinned")),
+            archived=bool(conv.get("archived")),
         )
         id_map: dict[str, str] = {}
         for m in messages:
@@ -159,11 +161,6 @@ def from_json(store: Store, data: Any) -> str:
                 updated_at=m.get("updated_at", m["created_at"]),
             )
             id_map[m["id"]] = row.id
-        if conv.get("pinned"):
-            store.set_pinned(new.id, True)
-        if conv.get("archived"):
-            store.set_archived(new.id, True)
-        store.touch_conversation(new.id, updated_at=conv["updated_at"])
     return new.id
 
 

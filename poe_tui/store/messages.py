@@ -7,6 +7,8 @@ leaf is the newest message, so whatever was written last is what the user sees.
 
 from __future__ import annotations
 
+import os
+import socket
 import sqlite3
 from collections.abc import Callable
 from typing import Any
@@ -99,11 +101,12 @@ def add(
             conversation_id, parent_id, role, content or "", reasoning or "", bot, status, error,
             finish_reason, prompt_tokens, completion_tokens, total_tokens, points, created, updated,
         )
+        writer = WRITER if status == "streaming" else None
         for attempt in range(5):
             mid = id or new_id(clock)
             try:
-                conn.execute(f"INSERT INTO messages ({COLUMNS}) VALUES ({', '.join('?' * 16)})",
-                             (mid, *values))
+                conn.execute(f"INSERT INTO messages ({COLUMNS}, writer) VALUES ({', '.join('?' * 17)})",
+                             (mid, *values, writer))
                 break
             except sqlite3.IntegrityError as exc:
                 if "FOREIGN KEY" in str(exc):
@@ -226,6 +229,63 @@ def latest_leaf(db: Connection, message_id: str) -> str:
     if row is None:
         raise UnknownIdError(f"no message {message_id!r}")
     return row[0]
+
+
+WRITER = f"{socket.gethostname()}:{os.getpid()}"
+ORPHAN_ERROR = "The app stopped before the reply was complete."
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but not ours to signal
+        return True
+    return True
+
+
+def recover_orphans(db: Connection, clock: Callable[[], float], max_age: float = 600.0) -> int:
+    """Mark 'streaming' replies whose writer process is gone as 'interrupted', keeping their text.
+
+    A writer on this host is checked by pid; one from another host (a shared home directory) or
+    unknown is presumed dead only after `max_age` seconds without a flush. Cheap: the partial
+    index on streaming rows makes this one tiny query when nothing is streaming.
+    """
+    with db.read() as conn:
+        rows = conn.execute(
+            "SELECT id, writer, updated_at FROM messages WHERE status = 'streaming'"
+        ).fetchall()
+    if not rows:
+        return 0
+    host = socket.gethostname()
+    now = clock()
+    orphans = []
+    for mid, writer, updated in rows:
+        w_host, _, w_pid = (writer or "").rpartition(":")
+        if w_host == host and w_pid.isdigit():
+            if not _alive(int(w_pid)):
+                orphans.append(mid)
+        elif updated < now - max_age:
+            orphans.append(mid)
+    if not orphans:
+        return 0
+    with db.write() as conn:
+        conn.executemany(
+            "UPDATE messages SET status = 'interrupted', error = coalesce(error, ?), updated_at = ?"
+            " WHERE id = ? AND status = 'streaming'",
+            [(ORPHAN_ERROR, now, mid) for mid in orphans],
+        )
+    return len(orphans)
+
+
+def all_in_conversation(db: Connection, conversation_id: str) -> list[Message]:
+    """Every message, every branch, in insertion order (what an export must carry)."""
+    with db.read() as conn:
+        rows = conn.execute(
+            f"SELECT {COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY seq", (conversation_id,)
+        ).fetchall()
+    return [Message(*r) for r in rows]
 
 
 def interrupt_stale(db: Connection, clock: Callable[[], float], max_age: float) -> int:

@@ -182,6 +182,11 @@ V3_ATTACHMENTS_CACHES = (
 )
 
 
+# 4: which process is writing a streaming reply, so a reply orphaned by a killed process can be
+# told from one a live process is still streaming (see messages.recover_orphans).
+V4_WRITER = ("ALTER TABLE messages ADD COLUMN writer TEXT",)
+
+
 @dataclass(frozen=True, slots=True)
 class Migration:
     version: int
@@ -193,6 +198,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "conversations and messages", V1_CORE),
     Migration(2, "full-text search", V2_SEARCH),
     Migration(3, "attachments and caches", V3_ATTACHMENTS_CACHES),
+    Migration(4, "streaming reply writer", V4_WRITER),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -36,6 +36,7 @@ class Store:
         self._db = Connection(path)
         try:
             migrate(self._db, clock)
+            _messages.recover_orphans(self._db, clock)
         except BaseException:
             self._db.close()
             raise
@@ -170,6 +171,14 @@ class Store:
         self, conversation_id: str, leaf_id: str | None = None, *, limit: int | None = None
     ) -> list[Message]:
         return _messages.thread(self._db, conversation_id, leaf_id, limit=limit)
+
+    def all_messages(self, conversation_id: str) -> list[Message]:
+        """Every branch, oldest first (for export); get_messages gives the active thread."""
+        return _messages.all_in_conversation(self._db, conversation_id)
+
+    def recover_orphans(self) -> int:
+        """Replies left 'streaming' by a process that died become 'interrupted' (runs on open)."""
+        return _messages.recover_orphans(self._db, self.clock)
 
     def last_message(self, conversation_id: str) -> Message | None:
         return _messages.last(self._db, conversation_id)
