@@ -97,17 +97,29 @@ _TITLE_HITS = f"""
 """
 
 
+def _message_rows(conn, match: str, limit: int) -> list[tuple]:
+    many = conn.execute(_MORE_THAN, (match, RANK_AT_MOST)).fetchone() is not None
+    return conn.execute(_NEWEST if many else _RANKED, (match, limit)).fetchall()
+
+
 def search(db: Connection, query: str, limit: int = 50) -> list[SearchHit]:
     """Conversation titles, then messages, matching every word; each group best (lowest bm25)
-    first. When more than `RANK_AT_MOST` messages match, messages come newest first instead."""
+    first. When more than `RANK_AT_MOST` messages match, messages come newest first instead.
+
+    While the last word may still be being typed it is a prefix, but whole-word matches come
+    first and the (costlier, broader) prefix search only fills what is left of the page.
+    """
     match = build_match(query)
     if match is None or limit <= 0:
         return []
     with db.snapshot() as conn:
         rows = conn.execute(_TITLE_HITS, (match, limit)).fetchall()
+        if len(rows) < limit and match.endswith("*"):
+            rows += _message_rows(conn, match[:-1], limit - len(rows))
         if len(rows) < limit:
-            many = conn.execute(_MORE_THAN, (match, RANK_AT_MOST)).fetchone() is not None
-            rows += conn.execute(_NEWEST if many else _RANKED, (match, limit - len(rows))).fetchall()
+            seen = {r[2] for r in rows if r[2] is not None}
+            more = _message_rows(conn, match, limit - len(rows) + len(seen))
+            rows += [r for r in more if r[2] not in seen][: limit - len(rows)]
     hits = []
     for conv_id, title, msg_id, role, bot, snip, rank, created in rows:
         text, spans = parse_marked(snip or "")

@@ -151,3 +151,15 @@ def test_too_many_matches_come_newest_first(store, conv, monkeypatch):
     assert [h.message_id for h in newest] == [m.id for m in reversed([strong, *weak])]
     assert all(isinstance(h.rank, float) for h in newest)
     assert store.search("plum", limit=2)[0].message_id == weak[-1].id
+
+
+def test_whole_word_matches_come_before_prefix_matches(tmp_path):
+    from poe_tui.store import Store
+
+    with Store(tmp_path / "s.db") as store:
+        conv = store.create_conversation("t").id
+        prefix_only = store.add_message(conv, "user", "clusters clusters clustering clusters")
+        whole = store.add_message(conv, "assistant", "one cluster here")
+        hits = store.search("cluster")
+        assert [h.message_id for h in hits] == [whole.id, prefix_only.id]
+        assert store.search("cluster ")[0].message_id == whole.id and len(store.search("cluster ")) == 1
