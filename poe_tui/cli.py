@@ -384,7 +384,7 @@ def history(ctx, query, limit, archived, as_json) -> None:
     """List conversations, newest first, or search them."""
     import datetime as dt
 
-    from poe_tui.textsafe import one_line
+    from poe_tui.textsafe import one_line, strip_terminal_controls
 
     store = _runtime(ctx).open_store()
     if query is not None:
@@ -395,12 +395,20 @@ def history(ctx, query, limit, archived, as_json) -> None:
             _dump([_asdict(h) for h in hits])
             return
         tty = sys.stdout.isatty()
+        flat = functools.partial(strip_terminal_controls, keep_newlines=False)
+        shown: str | None = None
         for h in hits:
+            if h.conversation_id != shown:
+                shown = h.conversation_id
+                click.echo(f"{h.conversation_id}  {one_line(h.conversation_title or '(untitled)', 60)}")
+            if h.message_id is None:
+                continue  # the title line above already shows it
             snippet = "".join(
-                (click.style(one_line(t), bold=True, fg="yellow") if tty else f"«{one_line(t)}»") if hl else one_line(t)
+                (click.style(flat(t), bold=True, fg="yellow") if tty else f"«{flat(t)}»") if hl else flat(t)
                 for t, hl in h.parts()
             )
-            click.echo(f"{h.conversation_id}  {one_line(h.conversation_title or '(untitled)', 40)}\n    {snippet}")
+            who = "you" if h.role == "user" else one_line(h.bot or h.role or "?", 24)
+            click.echo(f"    {who}: {' '.join(snippet.split(' '))}")
         if not hits:
             click.echo("No matches.", err=True)
         return
