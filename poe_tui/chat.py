@@ -8,10 +8,11 @@ from the first token and is flushed at least every `flush_interval` seconds; wha
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import re
-import time
 from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -26,7 +27,7 @@ from poe_tui.client import (
     TextDelta,
     Usage,
 )
-from poe_tui.store import Store
+from poe_tui.store import Store, StoreError
 from poe_tui.store.records import Message
 
 MENTION = re.compile(r"^@([A-Za-z0-9][\w.\-]*)(?:\s+|$)", re.DOTALL)
@@ -103,6 +104,51 @@ def history_payload(messages: Iterable[Message], system_prompt: str | None) -> l
     return payload
 
 
+class _ReplyBuffer:
+    """The reply being streamed: its row appears with the first text, and is flushed on a timer
+    (so a bot that pauses mid-reply still has everything so far on disk)."""
+
+    def __init__(self, store: Store, conversation_id: str, parent_id: str, bot: str) -> None:
+        self.store, self.conversation_id, self.parent_id, self.bot = store, conversation_id, parent_id, bot
+        self.id: str | None = None
+        self.content: list[str] = []
+        self.reasoning: list[str] = []
+        self.dirty = False
+
+    def add(self, event: TextDelta | ReasoningDelta) -> bool:
+        """Take a delta; True when this created the row (the reply has started)."""
+        (self.content if isinstance(event, TextDelta) else self.reasoning).append(event.text)
+        if self.id is None:
+            self._create("streaming")
+            return True
+        self.dirty = True
+        return False
+
+    def _create(self, status: str) -> None:
+        self.id = self.store.add_message(
+            self.conversation_id, "assistant", "".join(self.content), parent_id=self.parent_id,
+            bot=self.bot, status=status, reasoning="".join(self.reasoning),
+        ).id
+
+    async def flush_every(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            if self.dirty and self.id is not None:
+                try:
+                    self._write()
+                except StoreError:
+                    pass  # busy or briefly unwritable: keep streaming, the next tick retries
+
+    def _write(self, **fields: Any) -> None:
+        self.dirty = False
+        self.store.update_message(self.id, content="".join(self.content), reasoning="".join(self.reasoning), **fields)
+
+    def finish(self, **fields: Any) -> None:
+        if self.id is None:
+            self._create("streaming")
+        self._write(**fields)
+
+
 class ChatSession:
     """One conversation with whichever bot is current; `bot` can change between sends."""
 
@@ -115,7 +161,6 @@ class ChatSession:
         conversation_id: str | None = None,
         flush_interval: float = 0.5,
         known_bots: Callable[[], Iterable[str]] | None = None,
-        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store
         self.client = client
@@ -123,7 +168,6 @@ class ChatSession:
         self.conversation_id = conversation_id
         self.flush_interval = flush_interval
         self.known_bots = known_bots or (lambda: ())
-        self._clock = clock
         self.last_balance: int | None = None
         cached = store.cached_balance()
         if cached is not None:
@@ -174,16 +218,18 @@ class ChatSession:
         previous = self.store.last_message(conv_id)
         user = self.store.add_message(conv_id, "user", body, parent_id=previous.id if previous else None)
         yield UserSaved(user)
-        async for event in self._reply(user, target, params):
-            yield event
+        async with aclosing(self._reply(user, target, params)) as events:
+            async for event in events:
+                yield event
 
     async def retry(self, *, bot: str | None = None, params: dict[str, Any] | None = None) -> AsyncIterator[ChatEvent]:
         """Re-send the last user turn; the new reply is a sibling of the old one (history kept)."""
         user = next((m for m in reversed(self.messages()) if m.role == "user"), None)
         if user is None:
             raise ChatInputError("There is no message to retry.")
-        async for event in self._reply(user, bot or self.bot, params):
-            yield event
+        async with aclosing(self._reply(user, bot or self.bot, params)) as events:
+            async for event in events:
+                yield event
 
     async def _reply(self, user: Message, bot: str, params: dict[str, Any] | None) -> AsyncIterator[ChatEvent]:
         conv_id = user.conversation_id
@@ -194,70 +240,56 @@ class ChatSession:
         if self.last_balance is None:
             await self._fetch_balance()  # once ever: without it the first reply's cost is unknown
 
-        reply_id: str | None = None
-        content: list[str] = []
-        reasoning: list[str] = []
+        reply = _ReplyBuffer(self.store, conv_id, user.id, bot)
         usage: Usage | None = None
         finish: str | None = None
-        last_flush = self._clock()
-        status, error = "interrupted", None
-
-        def flush(**final: Any) -> None:
-            self.store.update_message(reply_id, content="".join(content), reasoning="".join(reasoning), **final)
-
+        status, error, error_text = "interrupted", None, "Cancelled before the reply was complete."
+        ticker = asyncio.create_task(reply.flush_every(self.flush_interval))
         try:
-            async for event in self.client.stream_chat(bot, payload, params):
-                if isinstance(event, (TextDelta, ReasoningDelta)):
-                    if reply_id is None:
-                        row = self.store.add_message(conv_id, "assistant", "", parent_id=user.id, bot=bot, status="streaming")
-                        reply_id = row.id
-                        yield ReplyStarted(reply_id, bot)
-                    (content if isinstance(event, TextDelta) else reasoning).append(event.text)
-                    yield event
-                    now = self._clock()
-                    if now - last_flush >= self.flush_interval:
-                        flush()
-                        last_flush = now
-                elif isinstance(event, Usage):
-                    usage = event
-                elif isinstance(event, Finish):
-                    finish = event.reason
-                elif isinstance(event, Retrying):
-                    yield event
-            status = "complete"
+            async with aclosing(self.client.stream_chat(bot, payload, params)) as stream:
+                async for event in stream:
+                    if isinstance(event, (TextDelta, ReasoningDelta)):
+                        if reply.add(event):
+                            yield ReplyStarted(reply.id, bot)
+                        yield event
+                    elif isinstance(event, Usage):
+                        usage = event
+                    elif isinstance(event, Finish):
+                        finish = event.reason
+                    elif isinstance(event, Retrying):
+                        yield event
+            status, error_text = "complete", None
         except PoeError as exc:
             status = "interrupted" if isinstance(exc, StreamInterrupted) else "error"
-            error = exc
+            error, error_text = exc, exc.message
+        except Exception as exc:  # a bug or a local failure: say what it was, then let it surface
+            status, error_text = "error", f"{type(exc).__name__}: {exc}"
+            raise
         finally:
             # Runs on cancel too (CancelledError / GeneratorExit): the partial reply is kept.
-            if reply_id is None:
-                reply_id = self.store.add_message(conv_id, "assistant", "", parent_id=user.id, bot=bot, status="streaming").id
-            fields: dict[str, Any] = {"status": status, "finish_reason": finish}
-            if error is not None:
-                fields["error"] = error.message
-            elif status == "interrupted":
-                fields["error"] = "Cancelled before the reply was complete."
+            ticker.cancel()
+            fields: dict[str, Any] = {"status": status, "finish_reason": finish, "error": error_text}
             if usage is not None:
                 fields.update(
                     prompt_tokens=usage.prompt_tokens,
                     completion_tokens=usage.completion_tokens,
                     total_tokens=usage.total_tokens,
                 )
-            flush(**fields)
+            reply.finish(**fields)
 
-        message = self.store.get_message(reply_id)
+        message = self.store.get_message(reply.id)
         if status == "complete":
             yield ReplyFinished(message)
         else:
             suggestions = suggest_bots(bot, self.known_bots()) if isinstance(error, NotFoundError) else ()
             yield ReplyFailed(message, error, suggestions)
-        update = await self._charge(reply_id)
+        update = await self._charge(reply.id)
         if update is not None:
             yield update
 
     async def _fetch_balance(self) -> None:
         try:
-            self.last_balance = (await self.client.balance()).points
+            self.last_balance = (await self.client.balance(retry=False)).points
         except PoeError:
             pass
 
@@ -265,7 +297,7 @@ class ChatSession:
         """Refresh the balance; the drop since the last reading is what this reply cost."""
         before = self.last_balance
         try:
-            points = (await self.client.balance()).points
+            points = (await self.client.balance(retry=False)).points
         except PoeError:
             return None
         cost = before - points if before is not None and before >= points else None

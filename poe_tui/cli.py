@@ -19,6 +19,7 @@ from poe_tui import __version__
 
 EXIT_ERROR, EXIT_AUTH, EXIT_NOT_FOUND, EXIT_POINTS = 1, 3, 4, 5
 EXIT_NETWORK, EXIT_INTERRUPTED, EXIT_INPUT, EXIT_RATE, EXIT_REFUSED, EXIT_CANCELLED = 6, 7, 8, 9, 10, 130
+EXIT_PIPE = 141  # what a shell reports for a writer killed by SIGPIPE
 EXIT_CODES = """\b
 Exit codes:
   0 ok  1 other error  2 usage  3 missing or rejected API key  4 unknown bot or conversation
@@ -68,30 +69,53 @@ def describe_error(error: Exception) -> str:
 
 
 def handled(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn every expected failure into a one-line message and an exit code."""
+    """Turn every failure into a one-line message and an exit code (POE_TUI_DEBUG=1 re-raises)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import os
+
         from poe_tui.chat import ChatInputError
         from poe_tui.client import PoeError
         from poe_tui.config import ConfigError
+        from poe_tui.store import AmbiguousIdError, StoreError, UnknownIdError
 
         try:
             return func(*args, **kwargs)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
         except PoeError as exc:
             raise CliError(describe_error(exc), _exit_code_for(exc)) from None
-        except ChatInputError as exc:
+        except (ChatInputError, ConfigError) as exc:
             raise CliError(str(exc), EXIT_INPUT) from None
-        except ConfigError as exc:
-            raise CliError(str(exc), EXIT_INPUT) from None
-        except LookupError as exc:
+        except (UnknownIdError, AmbiguousIdError) as exc:
             raise CliError(str(exc.args[0] if exc.args else exc), EXIT_NOT_FOUND) from None
+        except StoreError as exc:
+            raise CliError(f"history database: {exc}", EXIT_ERROR) from None
         except KeyboardInterrupt:
             raise CliError("cancelled", EXIT_CANCELLED) from None
+        except BrokenPipeError:
+            # The reader went away (`| head`): not an error worth a message.
+            try:
+                sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stop further EPIPE on exit
+            except OSError:
+                pass
+            raise click.exceptions.Exit(EXIT_PIPE) from None
         except OSError as exc:
             raise CliError(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), EXIT_INPUT) from None
+        except Exception as exc:
+            if os.environ.get("POE_TUI_DEBUG"):
+                raise
+            raise CliError(f"internal error ({type(exc).__name__}: {exc}); POE_TUI_DEBUG=1 shows the traceback", EXIT_ERROR) from None
 
     return wrapper
+
+
+def clean_arg(text: str) -> str:
+    """Command-line text as real Unicode: bytes that were not UTF-8 become U+FFFD."""
+    import os
+
+    return os.fsencode(text).decode("utf-8", "replace") if text else text
 
 
 def _runtime(ctx: click.Context):
@@ -133,7 +157,7 @@ def cli(ctx: click.Context, demo: bool, base_url: str | None) -> None:
 
 
 def _read_prompt(prompt: tuple[str, ...]) -> str:
-    text = " ".join(prompt)
+    text = clean_arg(" ".join(prompt))
     if text == "-" or (not text and not sys.stdin.isatty()):
         try:
             text = sys.stdin.read()
@@ -168,6 +192,8 @@ def ask(ctx, prompt, bot, continue_, conversation, system, as_json, reasoning) -
 
 
 async def _ask(runtime, text, bot, continue_, conversation, system, as_json, show_reasoning) -> int:
+    from contextlib import aclosing
+
     from poe_tui.chat import BalanceUpdated, ChatSession, ReplyFailed, ReplyFinished, Retrying
     from poe_tui.client import ReasoningDelta, TextDelta
     from poe_tui.textsafe import StreamSanitizer, strip_terminal_controls
@@ -176,7 +202,7 @@ async def _ask(runtime, text, bot, continue_, conversation, system, as_json, sho
     out = StreamSanitizer()
     conv_id = None
     if conversation:
-        conv_id = store.resolve_conversation_id(conversation)
+        conv_id = store.resolve_conversation_id(clean_arg(conversation))
     elif continue_:
         conv_id = store.latest_conversation_id()
         if conv_id is None:
@@ -205,24 +231,25 @@ async def _ask(runtime, text, bot, continue_, conversation, system, as_json, sho
         except (NotImplementedError, RuntimeError, ValueError):
             pass
         try:
-            async for event in session.send(text):
-                if isinstance(event, TextDelta) and not as_json:
-                    chunk = out.feed(event.text)
-                    sys.stdout.write(chunk)
-                    sys.stdout.flush()
-                    if chunk:
-                        ended_with_newline = chunk.endswith("\n")
-                elif isinstance(event, ReasoningDelta) and show_reasoning:
-                    sys.stderr.write(strip_terminal_controls(event.text))
-                    sys.stderr.flush()
-                elif isinstance(event, Retrying):
-                    click.echo(f"poe-tui: {describe_error(event.error)}; retrying in {event.delay:.1f} s", err=True)
-                elif isinstance(event, (ReplyFinished, ReplyFailed)):
-                    result["message"] = event.message
-                    result["error"] = getattr(event, "error", None)
-                    result["suggestions"] = getattr(event, "suggestions", ())
-                elif isinstance(event, BalanceUpdated):
-                    result["balance"] = event.points
+            async with aclosing(session.send(text)) as events:
+                async for event in events:
+                    if isinstance(event, TextDelta) and not as_json:
+                        chunk = out.feed(event.text)
+                        sys.stdout.write(chunk)
+                        sys.stdout.flush()
+                        if chunk:
+                            ended_with_newline = chunk.endswith("\n")
+                    elif isinstance(event, ReasoningDelta) and show_reasoning:
+                        sys.stderr.write(strip_terminal_controls(event.text))
+                        sys.stderr.flush()
+                    elif isinstance(event, Retrying):
+                        click.echo(f"poe-tui: {describe_error(event.error)}; retrying in {event.delay:.1f} s", err=True)
+                    elif isinstance(event, (ReplyFinished, ReplyFailed)):
+                        result["message"] = event.message
+                        result["error"] = getattr(event, "error", None)
+                        result["suggestions"] = getattr(event, "suggestions", ())
+                    elif isinstance(event, BalanceUpdated):
+                        result["balance"] = event.points
         except asyncio.CancelledError:
             if not ended_with_newline and not as_json:
                 sys.stdout.write("\n")
@@ -388,6 +415,7 @@ def history(ctx, query, limit, archived, as_json) -> None:
 
     store = _runtime(ctx).open_store()
     if query is not None:
+        query = clean_arg(query)
         if not query.strip():
             raise CliError("empty search query.", EXIT_INPUT)
         hits = store.search(query, limit=limit)
@@ -400,7 +428,7 @@ def history(ctx, query, limit, archived, as_json) -> None:
         for h in hits:
             if h.conversation_id != shown:
                 shown = h.conversation_id
-                click.echo(f"{h.conversation_id}  {one_line(h.conversation_title or '(untitled)', 60)}")
+                click.echo(f"{one_line(h.conversation_id)}  {one_line(h.conversation_title or '(untitled)', 60)}")
             if h.message_id is None:
                 continue  # the title line above already shows it
             snippet = "".join(
@@ -419,7 +447,7 @@ def history(ctx, query, limit, archived, as_json) -> None:
     for r in rows:
         when = dt.datetime.fromtimestamp(r.updated_at).strftime("%Y-%m-%d %H:%M")
         pin = "*" if r.pinned else " "
-        click.echo(f"{r.id} {pin} {when}  {one_line(r.last_bot or '-', 24):24} {one_line(r.title or '(untitled)', 60)}")
+        click.echo(f"{one_line(r.id)} {pin} {when}  {one_line(r.last_bot or '-', 24):24} {one_line(r.title or '(untitled)', 60)}")
     if not rows:
         click.echo("No conversations yet.", err=True)
 
@@ -434,9 +462,13 @@ def export_cmd(ctx, conversation_id, fmt, output) -> None:
     """Export a conversation as Markdown or JSON (JSON round-trips through `import`)."""
     from poe_tui import export
 
+    from poe_tui.textsafe import strip_terminal_controls
+
     store = _runtime(ctx).open_store()
-    conv_id = store.resolve_conversation_id(conversation_id)
+    conv_id = store.resolve_conversation_id(clean_arg(conversation_id))
     text = export.to_markdown(store, conv_id) if fmt == "md" else json.dumps(export.to_json(store, conv_id), ensure_ascii=False, indent=2)
+    if not output and sys.stdout.isatty():
+        text = strip_terminal_controls(text)  # bot text on a terminal: never escape sequences
     if output:
         with open(output, "w", encoding="utf-8") as fh:
             fh.write(text if text.endswith("\n") else text + "\n")
@@ -464,7 +496,7 @@ def import_cmd(ctx, file) -> None:
         conv_id = export.from_json_text(store, raw)
     except export.ImportFormatError as exc:
         raise CliError(f"{file}: {exc}", EXIT_INPUT) from None
-    click.echo(conv_id)
+    click.echo(conv_id)  # ours: fresh or validated by the import
 
 
 # ------------------------------------------------------------- login
@@ -488,6 +520,10 @@ def login(ctx) -> None:
     key = key.strip()
     if not key:
         raise CliError("no key given.", EXIT_INPUT)
+    from poe_tui.client.http import key_is_well_formed
+
+    if not key_is_well_formed(key):
+        raise CliError("that is not an API key: it has spaces, control or non-ASCII characters. Nothing was saved.", EXIT_INPUT)
 
     async def check():
         async with runtime.make_client(api_key=key) as client:

@@ -77,6 +77,18 @@ def read_file(path: Path | None = None) -> dict[str, Any]:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
 
 
+def _check_url(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError as exc:
+        raise ConfigError(f"the API base URL {url!r} is not valid ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"the API base URL {url!r} must look like https://host[:port]")
+
+
 def _float(data: dict[str, Any], key: str, default: float) -> float:
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
@@ -97,7 +109,11 @@ def load_settings(
         key, source = os.environ["POE_API_KEY"], "env"
     if api_key:
         key, source = api_key, "flag"
-    url = base_url or os.environ.get("POE_BASE_URL") or data.get("base_url") or DEFAULT_BASE_URL
+    url = str(base_url or os.environ.get("POE_BASE_URL") or data.get("base_url") or DEFAULT_BASE_URL)
+    _check_url(url)
+    retries = data.get("max_retries", 4)
+    if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= 20:
+        raise ConfigError(f"{config_path()}: 'max_retries' must be a whole number from 0 to 20")
     keys = data.get("keys", {})
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
         raise ConfigError(f"{config_path()}: [keys] must map binding ids to key names (strings)")
@@ -108,7 +124,7 @@ def load_settings(
         theme=str(data.get("theme") or DEFAULT_THEME),
         connect_timeout=_float(data, "connect_timeout", 10.0),
         read_timeout=_float(data, "read_timeout", 180.0),
-        max_retries=int(data.get("max_retries", 4)),
+        max_retries=retries,
         keys=dict(keys),
         api_key_source=source,
     )
@@ -121,7 +137,8 @@ def write_file(data: dict[str, Any], path: Path | None = None) -> Path:
     path = path or config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    tmp.unlink(missing_ok=True)  # a leftover could have a looser mode; O_EXCL makes ours 0600
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb") as fh:
             tomli_w.dump(data, fh)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import re
 from typing import Any
 
-from poe_tui.store import Store
+from poe_tui.store import Store, UnknownIdError
 from poe_tui.store.records import ROLES, STATUSES, Message
 
 FORMAT = "poe-tui/conversation"
@@ -33,7 +35,7 @@ def _when(ts: float) -> str:
 def _conversation(store: Store, conversation_id: str):
     conv = store.get_conversation(conversation_id)
     if conv is None:
-        raise LookupError(f"No conversation with id {conversation_id}.")
+        raise UnknownIdError(f"No conversation with id {conversation_id}.")
     return conv
 
 
@@ -95,33 +97,56 @@ def _check(condition: bool, message: str) -> None:
         raise ImportFormatError(message)
 
 
+ID = re.compile(r"^[0-9a-z]{1,64}$")  # what this store makes; anything else gets a fresh id
+LATEST_TIME = 253402300800.0  # year 10000: past it a date cannot be shown
+
+
+def _is_time(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and 0 <= value < LATEST_TIME
+
+
+def _is_text(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates from a broken file
+        return False
+    return True
+
+
+def _is_count(value: Any) -> bool:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63)
+
+
 def _validate(data: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     _check(isinstance(data, dict), "the file is not a JSON object.")
     _check(data.get("format") == FORMAT, f"not a poe-tui conversation export (expected format '{FORMAT}').")
     _check(data.get("version") == VERSION, f"unsupported export version {data.get('version')!r} (this poe-tui reads {VERSION}).")
     conv = data.get("conversation")
     _check(isinstance(conv, dict), "'conversation' is missing or not an object.")
-    _check(isinstance(conv.get("id"), str) and conv["id"], "the conversation has no id.")
+    _check(_is_text(conv.get("id")) and conv["id"], "the conversation has no id.")
     for key in ("title", "system_prompt"):
-        _check(conv.get(key) is None or isinstance(conv[key], str), f"conversation '{key}' must be text or null.")
+        _check(conv.get(key) is None or _is_text(conv[key]), f"conversation '{key}' must be text or null.")
     for key in ("created_at", "updated_at"):
-        _check(isinstance(conv.get(key), (int, float)) and not isinstance(conv.get(key), bool), f"conversation '{key}' must be a number.")
+        _check(_is_time(conv.get(key)), f"conversation '{key}' must be a time in seconds since 1970.")
     messages = data.get("messages")
     _check(isinstance(messages, list), "'messages' is missing or not a list.")
     seen: set[str] = set()
     for i, m in enumerate(messages, 1):
         where = f"message {i}"
         _check(isinstance(m, dict), f"{where} is not an object.")
-        _check(isinstance(m.get("id"), str) and m["id"] and m["id"] not in seen, f"{where} has a missing or duplicate id.")
+        _check(_is_text(m.get("id")) and m["id"] and m["id"] not in seen, f"{where} has a missing or duplicate id.")
         _check(m.get("role") in ROLES, f"{where} has an unknown role {m.get('role')!r}.")
-        _check(isinstance(m.get("content"), str), f"{where} has no text content.")
+        _check(_is_text(m.get("content")), f"{where} has no text content (or it is not valid text).")
         _check(m.get("status", "complete") in STATUSES, f"{where} has an unknown status {m.get('status')!r}.")
         _check(m.get("parent_id") is None or m["parent_id"] in seen, f"{where} points at a parent that does not come before it.")
-        _check(isinstance(m.get("created_at"), (int, float)) and not isinstance(m.get("created_at"), bool), f"{where} has no created_at time.")
+        _check(_is_time(m.get("created_at")), f"{where} has no valid created_at time.")
+        _check(m.get("updated_at") is None or _is_time(m["updated_at"]), f"{where} has an invalid updated_at time.")
         for key in ("prompt_tokens", "completion_tokens", "total_tokens", "points"):
-            _check(m.get(key) is None or (isinstance(m[key], int) and not isinstance(m[key], bool)), f"{where}: '{key}' must be a whole number or null.")
+            _check(_is_count(m.get(key)), f"{where}: '{key}' must be a whole number or null.")
         for key in ("reasoning", "bot", "error", "finish_reason"):
-            _check(m.get(key) is None or isinstance(m[key], str), f"{where}: '{key}' must be text or null.")
+            _check(m.get(key) is None or _is_text(m[key]), f"{where}: '{key}' must be text or null.")
         seen.add(m["id"])
     return conv, messages
 
@@ -129,7 +154,12 @@ def _validate(data: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 def from_json(store: Store, data: Any) -> str:
     """Import one exported conversation; returns its id in this database."""
     conv, messages = _validate(data)
-    ids_taken = store.get_conversation(conv["id"]) is not None or any(store.get_message(m["id"]) for m in messages)
+    ids_taken = (
+        not ID.match(conv["id"])
+        or not all(ID.match(m["id"]) for m in messages)
+        or store.get_conversation(conv["id"]) is not None
+        or any(store.get_message(m["id"]) for m in messages)
+    )
     with store.transaction():
         new = store.create_conversation(
             id=None if ids_taken else conv["id"],

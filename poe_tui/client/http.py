@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from contextlib import aclosing
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any
 
@@ -16,6 +17,7 @@ from httpx_sse import EventSource
 
 from poe_tui import __version__
 from poe_tui.client.errors import (
+    AuthenticationError,
     ConnectError,
     PoeError,
     ProtocolError,
@@ -84,7 +86,14 @@ class PoeClient:
         return bool(self._api_key)
 
     def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
+        if not self._api_key:
+            return {}
+        if not key_is_well_formed(self._api_key):
+            # Checked here, not left to the HTTP layer, whose error would quote the header.
+            raise AuthenticationError(
+                "The API key contains characters an API key cannot have (spaces, control or non-ASCII characters)."
+            )
+        return {"Authorization": f"Bearer {self._api_key}"}
 
     # ------------------------------------------------------------------ chat
 
@@ -114,10 +123,11 @@ class PoeClient:
             attempt += 1
             visible = False
             try:
-                async for event in self._stream_once(payload):
-                    if isinstance(event, (TextDelta, ReasoningDelta)):
-                        visible = True
-                    yield event
+                async with aclosing(self._stream_once(payload)) as events:
+                    async for event in events:
+                        if isinstance(event, (TextDelta, ReasoningDelta)):
+                            visible = True
+                        yield event
                 return
             except PoeError as error:
                 if visible or not self.retry.should_retry(attempt, error):
@@ -127,12 +137,13 @@ class PoeClient:
                 await self._sleep(delay)
 
     async def _stream_once(self, payload: dict[str, Any]) -> AsyncIterator[StreamEvent]:
+        headers = self._headers()
         await self.limiter.acquire()
         finish_reason: str | None = None
         done = False
         try:
             async with self._http.stream(
-                "POST", "/v1/chat/completions", json=payload, headers=self._headers()
+                "POST", "/v1/chat/completions", json=payload, headers=headers
             ) as response:
                 if response.status_code >= 400:
                     body = await response.aread()
@@ -190,8 +201,9 @@ class PoeClient:
     async def list_models(self) -> list[Bot]:
         return parse_models(await self._request_json("GET", "/v1/models"))
 
-    async def balance(self) -> Balance:
-        body = await self._request_json("GET", "/usage/current_balance")
+    async def balance(self, *, retry: bool = True) -> Balance:
+        """`retry=False` for background refreshes that must fail fast rather than back off."""
+        body = await self._request_json("GET", "/usage/current_balance", retry=retry)
         points = body.get("current_point_balance") if isinstance(body, dict) else None
         if isinstance(points, bool) or not isinstance(points, (int, float)):
             raise ProtocolError("The balance response had no current_point_balance.")
@@ -226,21 +238,22 @@ class PoeClient:
             if cursor is None:
                 return
 
-    async def _request_json(self, method: str, path: str, **kwargs: Any) -> Any:
+    async def _request_json(self, method: str, path: str, *, retry: bool = True, **kwargs: Any) -> Any:
         attempt = 0
         while True:
             attempt += 1
             try:
                 return await self._request_once(method, path, **kwargs)
             except PoeError as error:
-                if not self.retry.should_retry(attempt, error):
+                if not retry or not self.retry.should_retry(attempt, error):
                     raise
                 await self._sleep(self.retry.delay(attempt, error))
 
     async def _request_once(self, method: str, path: str, **kwargs: Any) -> Any:
+        headers = self._headers()
         await self.limiter.acquire()
         try:
-            response = await self._http.request(method, path, headers=self._headers(), **kwargs)
+            response = await self._http.request(method, path, headers=headers, **kwargs)
         except httpx.TimeoutException as exc:
             raise ConnectError(f"Timed out talking to {self.base_url} ({type(exc).__name__}).") from None
         except httpx.TransportError as exc:
@@ -253,8 +266,15 @@ class PoeClient:
 # ---------------------------------------------------------------- parsing
 
 
+def key_is_well_formed(key: str) -> bool:
+    return key.isascii() and key.isprintable() and " " not in key
+
+
 def _plain(exc: Exception) -> str:
-    return str(exc) or type(exc).__name__
+    """Only connection errors' own text is safe: others (LocalProtocolError) can quote headers."""
+    if isinstance(exc, httpx.ConnectError) and str(exc):
+        return str(exc)
+    return type(exc).__name__
 
 
 def _parse_json(body: bytes) -> Any:

@@ -39,6 +39,15 @@ def _common(started: float) -> dict[str, str]:
     return {"openai-processing-ms": str(int((time.monotonic() - started) * 1000)), "openai-version": OPENAI_VERSION}
 
 
+def _masked(name: str, value: str) -> str:
+    """The request log is served over HTTP: never keep a caller's credentials in it (someone may
+    point a real key at the emulator by mistake)."""
+    if name.lower() != "authorization":
+        return value
+    scheme, _, secret = value.partition(" ")
+    return f"{scheme} …{secret[-4:]}" if len(secret) > 8 else f"{scheme} …"
+
+
 def _json(obj: Any, started: float, status: int = 200) -> Response:
     body = obj if isinstance(obj, bytes) else json.dumps(obj, ensure_ascii=False).encode("utf-8")
     return Response(body, status_code=status, media_type="application/json", headers=_common(started))
@@ -81,7 +90,7 @@ class _Api:
         return self.state.log(RequestRecord(
             method=request.method,
             path=request.url.path,
-            headers={k.lower(): v for k, v in request.headers.items()},
+            headers={k.lower(): _masked(k, v) for k, v in request.headers.items()},
         ))
 
     def _authorize(self, request: Request, record: RequestRecord) -> str:

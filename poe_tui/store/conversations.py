@@ -54,6 +54,8 @@ def create(
                 )
                 break
             except sqlite3.IntegrityError as exc:
+                if "UNIQUE" not in str(exc):
+                    raise StoreError(f"cannot store that conversation: {exc}") from exc
                 if id is not None:
                     raise StoreError(f"a conversation with id {id!r} already exists") from exc
                 if attempt == 4:

@@ -30,6 +30,7 @@ def build_match(query: str) -> str | None:
     ends in a space, a closing quote or punctuation (`c++`): then the word looks finished.
     """
     terms: list[tuple[str, bool]] = []  # (text, was quoted)
+    query = query.replace("\x00", " ")  # FTS5 reads NUL as the end of the string
     for m in _TERM.finditer(query):
         quoted, bare = m.group(1), m.group(2)
         text = quoted if quoted is not None else bare

@@ -63,10 +63,21 @@ def test_models_endpoint_ignores_a_bad_key(emulator, anon):
     response = anon.get("/v1/models", headers={"Authorization": "Bearer nope"})
     assert response.status_code == 200
     logged = emulator.state.requests[-1]
-    assert logged.path == "/v1/models" and logged.headers["authorization"] == "Bearer nope"
+    assert logged.path == "/v1/models" and logged.headers["authorization"] == "Bearer …", "credentials never kept in the log"
 
 
 def test_unknown_path_is_a_json_404(http):
     response = http.get("/v1/nothing-here")
     assert response.status_code == 404
     assert response.json()["error"]["type"] == "not_found_error"
+
+
+def test_request_log_masks_real_looking_keys(emulator):
+    import httpx
+
+    secret = "sk-poe-this-is-a-real-key-1234"
+    httpx.get(emulator.base_url + "/usage/current_balance", headers={"Authorization": f"Bearer {secret}"})
+    logged = emulator.state.requests[-1]
+    assert logged.headers["authorization"] == "Bearer …1234"
+    served = httpx.get(emulator.base_url + "/_emulator/requests").text
+    assert secret not in served
