@@ -6,7 +6,6 @@ traceback. Heavy modules are imported inside commands so `--help` stays instant.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import json
 import sys
@@ -68,6 +67,27 @@ def describe_error(error: Exception) -> str:
     return f"{prefix}{message}" + (f" — {hint}" if hint and hint not in message else "")
 
 
+def _to_cli_error(exc: Exception) -> click.ClickException | None:
+    """Classify an expected failure; None for a bug. Only modules already loaded are consulted
+    (an error cannot come from a module nobody imported), so startup imports stay lazy."""
+    mods = sys.modules
+    if "poe_tui.client.errors" in mods and isinstance(exc, mods["poe_tui.client.errors"].PoeError):
+        return CliError(describe_error(exc), _exit_code_for(exc))
+    if "poe_tui.chat" in mods and isinstance(exc, mods["poe_tui.chat"].ChatInputError):
+        return CliError(str(exc), EXIT_INPUT)
+    if "poe_tui.config" in mods and isinstance(exc, mods["poe_tui.config"].ConfigError):
+        return CliError(str(exc), EXIT_INPUT)
+    if "poe_tui.store.errors" in mods:
+        errors = mods["poe_tui.store.errors"]
+        if isinstance(exc, (errors.UnknownIdError, errors.AmbiguousIdError)):
+            return CliError(str(exc.args[0] if exc.args else exc), EXIT_NOT_FOUND)
+        if isinstance(exc, errors.StoreError):
+            return CliError(f"history database: {exc}", EXIT_ERROR)
+    if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
+        return CliError(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), EXIT_INPUT)
+    return None
+
+
 def handled(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn every failure into a one-line message and an exit code (POE_TUI_DEBUG=1 re-raises)."""
 
@@ -75,23 +95,10 @@ def handled(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         import os
 
-        from poe_tui.chat import ChatInputError
-        from poe_tui.client import PoeError
-        from poe_tui.config import ConfigError
-        from poe_tui.store import AmbiguousIdError, StoreError, UnknownIdError
-
         try:
             return func(*args, **kwargs)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except PoeError as exc:
-            raise CliError(describe_error(exc), _exit_code_for(exc)) from None
-        except (ChatInputError, ConfigError) as exc:
-            raise CliError(str(exc), EXIT_INPUT) from None
-        except (UnknownIdError, AmbiguousIdError) as exc:
-            raise CliError(str(exc.args[0] if exc.args else exc), EXIT_NOT_FOUND) from None
-        except StoreError as exc:
-            raise CliError(f"history database: {exc}", EXIT_ERROR) from None
         except KeyboardInterrupt:
             raise CliError("cancelled", EXIT_CANCELLED) from None
         except BrokenPipeError:
@@ -101,9 +108,10 @@ def handled(func: Callable[..., Any]) -> Callable[..., Any]:
             except OSError:
                 pass
             raise click.exceptions.Exit(EXIT_PIPE) from None
-        except OSError as exc:
-            raise CliError(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), EXIT_INPUT) from None
         except Exception as exc:
+            error = _to_cli_error(exc)
+            if error is not None:
+                raise error from None
             if os.environ.get("POE_TUI_DEBUG"):
                 raise
             raise CliError(f"internal error ({type(exc).__name__}: {exc}); POE_TUI_DEBUG=1 shows the traceback", EXIT_ERROR) from None
@@ -116,6 +124,12 @@ def clean_arg(text: str) -> str:
     import os
 
     return os.fsencode(text).decode("utf-8", "replace") if text else text
+
+
+def _run(coro: Any) -> Any:
+    import asyncio  # not at module level: ~60 ms, and the app's first paint comes before it
+
+    return asyncio.run(coro)
 
 
 def _runtime(ctx: click.Context):
@@ -186,12 +200,13 @@ def ask(ctx, prompt, bot, continue_, conversation, system, as_json, reasoning) -
     runtime = _runtime(ctx)
     text = _read_prompt(prompt)
     _require_key(runtime)
-    code = asyncio.run(_ask(runtime, text, bot, continue_, conversation, system, as_json, reasoning))
+    code = _run(_ask(runtime, text, bot, continue_, conversation, system, as_json, reasoning))
     if code:
         ctx.exit(code)
 
 
 async def _ask(runtime, text, bot, continue_, conversation, system, as_json, show_reasoning) -> int:
+    import asyncio
     from contextlib import aclosing
 
     from poe_tui.chat import BalanceUpdated, ChatSession, ReplyFailed, ReplyFinished, Retrying
@@ -318,7 +333,7 @@ def models(ctx, search, as_json) -> None:
             return await client.list_models()
 
     try:
-        bots = asyncio.run(fetch())
+        bots = _run(fetch())
         store.cache_bots([b.raw for b in bots])
     except PoeError as exc:
         cached, _ = store.cached_bots()
@@ -354,7 +369,7 @@ def balance(ctx, as_json) -> None:
         async with runtime.make_client() as client:
             return await client.balance()
 
-    result = asyncio.run(fetch())
+    result = _run(fetch())
     runtime.open_store().cache_balance(result.points)
     if as_json:
         _dump({"current_point_balance": result.points})
@@ -380,7 +395,7 @@ def usage(ctx, limit, as_json) -> None:
         async with runtime.make_client() as client:
             return [e async for e in client.iter_points_history(total=limit)]
 
-    entries = asyncio.run(fetch())
+    entries = _run(fetch())
     if as_json:
         _dump([e.__dict__ if hasattr(e, "__dict__") else _asdict(e) for e in entries])
         return
@@ -530,7 +545,7 @@ def login(ctx) -> None:
             return await client.balance()
 
     try:
-        result = asyncio.run(check())
+        result = _run(check())
     except AuthenticationError:
         raise CliError("the service rejected that key; nothing was saved. Check it at poe.com/api_key.", EXIT_AUTH) from None
     path = config.save_api_key(key)

@@ -1,24 +1,39 @@
-"""The Poe API client: typed events, records and errors over one shared httpx client."""
+"""The Poe API client: typed events, records and errors over one shared httpx client.
 
-from poe_tui.client.errors import (
-    AuthenticationError,
-    BadRequestError,
-    ConnectError,
-    InsufficientCreditsError,
-    ModerationError,
-    NotFoundError,
-    PoeError,
-    ProtocolError,
-    RateLimitError,
-    RequestTimeoutError,
-    RequestTooLargeError,
-    ServerError,
-    StreamError,
-    StreamInterrupted,
-)
-from poe_tui.client.events import Finish, ReasoningDelta, Retrying, StreamEvent, TextDelta, Usage
-from poe_tui.client.http import DEFAULT_BASE_URL, PoeClient, reply_from_completion
-from poe_tui.client.records import Balance, Bot, BotParameter, ChatReply, PointsEntry, PointsPage, Pricing, parse_models
-from poe_tui.client.retry import RateLimiter, RetryPolicy
+Names load on first use: the UI imports `poe_tui.client.records` on its way to the first
+frame, and must not pay for httpx there.
+"""
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_HOMES = {
+    "poe_tui.client.errors": [
+        "AuthenticationError", "BadRequestError", "ConnectError", "InsufficientCreditsError",
+        "ModerationError", "NotFoundError", "PoeError", "ProtocolError", "RateLimitError",
+        "RequestTimeoutError", "RequestTooLargeError", "ServerError", "StreamError", "StreamInterrupted",
+    ],
+    "poe_tui.client.events": ["Finish", "ReasoningDelta", "Retrying", "StreamEvent", "TextDelta", "Usage"],
+    "poe_tui.client.http": ["DEFAULT_BASE_URL", "PoeClient", "reply_from_completion"],
+    "poe_tui.client.records": [
+        "Balance", "Bot", "BotParameter", "ChatReply", "PointsEntry", "PointsPage", "Pricing", "parse_models",
+    ],
+    "poe_tui.client.retry": ["RateLimiter", "RetryPolicy"],
+}
+_WHERE = {name: module for module, names in _HOMES.items() for name in names}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'poe_tui.client' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,316 @@
+"""The App: startup order, screens, key bindings (each with an id), commands and themes.
+
+Nothing slow happens before the first frame: the store is opened, the demo emulator started and
+the client built in a worker right after the first paint; the bot list is shown from the cache
+and refreshed in the background.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import App
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from poe_tui import config
+from poe_tui.tui import keys
+from poe_tui.tui.clipboard import Clipboard, NativeBackend, OSC52Backend
+from poe_tui.tui.screens.chat import ChatScreen
+from poe_tui.tui.themes import PACKAGE_THEMES, load_themes
+
+if TYPE_CHECKING:
+    from poe_tui.client import Bot, PoeClient
+    from poe_tui.runtime import Runtime
+    from poe_tui.store import Store
+
+
+class PoeCommands(Provider):
+    """Every keyboard action, every theme, in the command palette."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        app = self.app
+        assert isinstance(app, PoeApp)
+        out: list[tuple[str, str, Callable[[], Any]]] = []
+        for key, shown in keys.current_keys(app.keymap):
+            if not key.palette:
+                continue
+            namespace = app.chat_screen if key.scope == "chat" else app
+            out.append((key.description, f"{shown}  ({key.id})", partial(app.run_action, key.action, namespace)))
+        out.append(("Enter an API key", "log in with a Poe API key", app.action_login))
+        for name in sorted(app.available_themes):
+            out.append((f"Theme: {name}", "switch theme (remembered)", partial(app.set_theme, name)))
+        return out
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._commands():
+            yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)
+
+
+class PoeApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "poe-tui"
+    BINDINGS = keys.bindings("app")
+    COMMANDS = App.COMMANDS | {PoeCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        clipboard: Clipboard | None = None,
+        open_store: Callable[[], Store] | None = None,
+        first_frame: Callable[[], None] | None = None,
+        remember_theme: bool = True,
+    ) -> None:
+        super().__init__()
+        self.runtime = runtime
+        self.copier = clipboard or Clipboard([OSC52Backend(self.copy_to_clipboard), NativeBackend()])
+        self._open_store = open_store or runtime.open_store
+        self._first_frame = first_frame
+        self._remember_theme = remember_theme
+        self.store: Store | None = None
+        self.client: PoeClient | None = None
+        self.session: Any = None  # poe_tui.chat.ChatSession once started
+        self.bots: list[Bot] = []
+        self.ready = False  # store open and (if possible) client built
+        # Ids are checked after the first frame (that needs every screen's bindings imported).
+        self.keymap = {i: k for i, k in runtime.settings.keys.items() if isinstance(k, str) and k.strip()}
+        self._startup_notes: list[tuple[str, str]] = []
+        self.chat_screen = ChatScreen(bot=runtime.settings.default_bot)
+        self._load_themes()
+
+    # ------------------------------------------------------------ themes
+
+    def _load_themes(self) -> None:
+        themes, problems = load_themes(PACKAGE_THEMES, config.user_themes_dir())
+        for theme in themes:
+            self.register_theme(theme)
+        for problem in problems:
+            self._startup_notes.append((f"Theme skipped: {problem}", "warning"))
+        wanted = self.runtime.settings.theme
+        if wanted in self.available_themes:
+            self.theme = wanted
+        else:
+            self._startup_notes.append((f"Unknown theme {wanted!r}; using {config.DEFAULT_THEME}.", "warning"))
+            self.theme = config.DEFAULT_THEME if config.DEFAULT_THEME in self.available_themes else "textual-dark"
+
+    def set_theme(self, name: str) -> bool:
+        if name not in self.available_themes:
+            return False
+        self.theme = name
+        return True
+
+    def _theme_changed(self, theme: Any) -> None:
+        if not self._remember_theme or not self.ready:
+            return
+        try:
+            config.update_file(theme=theme.name)
+        except (config.ConfigError, OSError) as exc:
+            self.notice(f"Could not remember the theme: {exc}", severity="warning")
+
+    # ------------------------------------------------------------ startup
+
+    def get_default_screen(self) -> ChatScreen:
+        return self.chat_screen
+
+    def on_mount(self) -> None:
+        self._mounted_at = time.time()
+        self.set_keymap(self.keymap)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        for text, severity in self._startup_notes:
+            self.notice(text, severity=severity)
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        if self._first_frame is not None:
+            self._first_frame()
+        self.boot()
+        self.check_keymap()
+
+    @work(thread=True, group="keymap")
+    def check_keymap(self) -> None:
+        _, problems = keys.check_keymap(self.runtime.settings.keys, {i for i, _, _ in keys.other_bindings()})
+        for problem in problems:
+            self.call_from_thread(self.notice, f"[keys] {problem} (see F1 for the ids)", severity="warning")
+
+    @work(thread=True, exclusive=True, group="boot")
+    def boot(self) -> None:
+        """Open the store (and, for the demo, start the emulator) off the event loop. The
+        heavier modules (HTTP client, chat session, bot list) are imported here too."""
+        import poe_tui.chat  # noqa: F401
+        import poe_tui.tui.widgets.model_picker  # noqa: F401
+        from poe_tui.client import parse_models
+
+        try:
+            store = self._open_store()
+            store.interrupt_stale_replies()
+            cached, _ = store.cached_bots()
+            bots = parse_models(cached)
+            balance = store.cached_balance()
+            recents, favourites = store.recent_bots(), store.favourite_bots()
+        except Exception as exc:  # StoreError, OSError: the app stays up and says why
+            self.call_from_thread(self.notice, f"Cannot open the history: {exc}", title="History unavailable", severity="error", timeout=30)
+            return
+        if self.runtime.demo:
+            try:
+                self.runtime.start_demo_emulator()
+            except Exception as exc:
+                self.call_from_thread(self.notice, f"Cannot start the demo emulator: {exc}", severity="error", timeout=30)
+        self.call_from_thread(self._store_ready, store, bots, balance[0] if balance else None, recents, favourites)
+
+    def _store_ready(self, store: Store, bots: list[Bot], balance: int | None, recents: list[str], favourites: list[str]) -> None:
+        self.store = store
+        self.bots = bots
+        self.chat_screen.show_catalog(bots, recents, favourites)
+        self.chat_screen.show_balance(balance, None)
+        if self.runtime.demo or self.runtime.settings.api_key:
+            self.start_session()
+        else:
+            self.ready = True
+            self.chat_screen.bar.status = "no API key"
+            self.action_login(first_run=True)
+
+    def start_session(self) -> None:
+        """Build the client and the chat session (again, after a new key); refresh in background."""
+        from poe_tui.chat import ChatSession
+
+        old = self.client
+        self.client = self.runtime.make_client()
+        if old is not None:
+            self.run_worker(old.aclose(), group="close")
+        previous = self.session
+        self.session = ChatSession(
+            self.store,
+            self.client,
+            bot=previous.bot if previous else self.chat_screen.bot,
+            conversation_id=previous.conversation_id if previous else None,
+            known_bots=lambda: [b.name for b in self.bots],
+        )
+        self.ready = True
+        self.chat_screen.session_started()
+        self.refresh_catalog()
+        self.refresh_balance()
+
+    @work(exclusive=True, group="models")
+    async def refresh_catalog(self) -> None:
+        from poe_tui.client import PoeError
+
+        if self.client is None or self.store is None:
+            return
+        try:
+            bots = await self.client.list_models()
+        except PoeError as exc:
+            if not self.bots:
+                self.notice(f"Could not load the bot list: {exc.message}", title="Bots", severity="warning")
+            return
+        self.bots = bots
+        self.store.cache_bots([b.raw for b in bots])
+        self.chat_screen.show_catalog(bots, None, None)
+
+    @work(exclusive=True, group="balance")
+    async def refresh_balance(self) -> None:
+        from poe_tui.client import PoeError
+
+        if self.client is None or self.store is None:
+            return
+        try:
+            points = (await self.client.balance()).points
+        except PoeError:
+            return  # shown when a reply fails; the cached figure stays
+        if self.session is not None:
+            self.session.last_balance = points
+        self.store.cache_balance(points)
+        self.chat_screen.show_balance(points, None)
+
+    # ------------------------------------------------------------ login
+
+    def action_login(self, first_run: bool = False, message: str | None = None) -> None:
+        from poe_tui.tui.screens.login import LoginScreen
+
+        if self.runtime.demo:
+            self.notice("The demo needs no key.")
+            return
+        if isinstance(self.screen, LoginScreen):
+            return
+        self.push_screen(LoginScreen(self._check_key, message=message), partial(self._login_done, first_run=first_run))
+
+    async def _check_key(self, key: str) -> int:
+        async with self.runtime.make_client(api_key=key) as client:
+            return (await client.balance()).points
+
+    def _login_done(self, result: tuple[str, Any] | None, first_run: bool = False) -> None:
+        if result is None:
+            if first_run:
+                self.notice("No API key: ctrl+p → “Enter an API key” when you have one, or restart with --demo.", severity="warning", timeout=10)
+            return
+        kind, value = result
+        if kind == "key":
+            try:
+                path = config.save_api_key(value)
+            except (config.ConfigError, OSError) as exc:
+                self.notice(f"The key works but could not be saved: {exc}", severity="warning")
+            else:
+                self.notice(f"Key saved to {path} (mode 0600).", title="Logged in")
+            self.runtime.settings = replace(self.runtime.settings, api_key=value, api_key_source="file")
+            self.start_session()
+        elif kind == "demo":
+            self.switch_to_demo()
+
+    def switch_to_demo(self) -> None:
+        from poe_tui.runtime import DEMO_BOT
+
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+        self.runtime.demo = True
+        self.runtime.settings = replace(self.runtime.settings, default_bot=DEMO_BOT)
+        self.session = None
+        self.chat_screen.set_bot(DEMO_BOT)
+        self.notice("Demo mode: an offline Poe emulator with its own history.", title="Demo")
+        self.boot()
+
+    # ------------------------------------------------------------ helpers
+
+    def notice(self, message: str, *, title: str = "", severity: str = "information", timeout: float | None = None) -> None:
+        """A notification whose text is shown literally (it may come from a bot or the service)."""
+        from poe_tui.textsafe import strip_terminal_controls
+
+        self.notify(strip_terminal_controls(message), title=strip_terminal_controls(title), severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
+
+    def copy_text(self, text: str, what: str) -> list[str]:
+        worked = self.copier.copy(text)
+        message, severity = Clipboard.describe(what, worked)
+        self.notice(message, severity=severity)
+        return worked
+
+    def action_help(self) -> None:
+        from poe_tui.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        self.push_screen(HelpScreen(self.keymap, keys.other_bindings()))
+
+    async def action_quit(self) -> None:
+        self.exit()
+
+    async def on_unmount(self) -> None:
+        if self.client is not None:
+            try:
+                await self.client.aclose()
+            except Exception:
+                pass
+        if self.store is not None:
+            self.store.close()

@@ -1,0 +1,191 @@
+"""One turn of the conversation: the user's text, or a bot's reply (streaming or finished).
+
+Everything shown here is untrusted: text goes in as `Content` (never parsed as markup) or as
+markdown source (rendered by Textual's parser, which has no markup or actions), and terminal
+controls are stripped first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Collapsible, Static
+
+from poe_tui.textsafe import one_line, strip_terminal_controls
+from poe_tui.tui.widgets.markdown_stream import StreamingMarkdown
+
+if TYPE_CHECKING:
+    from poe_tui.store.records import Message
+
+FLUSH_INTERVAL = 0.05  # seconds between screen updates while a reply streams
+
+
+_COMPLETE_ESCAPE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+    r"|\x1b[\]PX^_].*?(?:\x07|\x1b\\)"  # OSC, DCS, SOS, PM, APC with their terminator
+    r"|\x1b[ -/]*[0-Z\\`-~]",  # two-byte sequences
+    re.DOTALL,
+)
+HOLD_LIMIT = 4096  # longer than this, an unterminated sequence is let through (and stripped)
+
+
+def split_unfinished_escape(raw: str) -> tuple[str, str]:
+    """(text to show now, tail to hold back): a stream may cut an escape sequence in two, and
+    stripping the halves separately would leave the second half on screen as text."""
+    index = raw.rfind("\x1b")
+    if index == -1 or len(raw) - index > HOLD_LIMIT or _COMPLETE_ESCAPE.match(raw, index):
+        return raw, ""
+    return raw[:index], raw[index:]
+
+
+def clock_time(ts: float | None) -> str:
+    return time.strftime("%H:%M", time.localtime(ts)) if ts else ""
+
+
+class UserMessage(Vertical):
+    DEFAULT_CSS = """
+    UserMessage { height: auto; }
+    """
+
+    def __init__(self, message: Message, number: int | None = None) -> None:
+        super().__init__(classes="message user")
+        self.message = message
+        self.number = number
+
+    def compose(self) -> ComposeResult:
+        head = Content.assemble(("You", "bold"), "  ", (clock_time(self.message.created_at), "dim"))
+        if self.number is not None:
+            head = Content.assemble(head, "  ", (f"#{self.number}", "dim"))
+        yield Static(head, classes="message-header")
+        yield Static(Content(strip_terminal_controls(self.message.content)), classes="message-body")
+
+
+class ReplyMessage(Vertical):
+    """A bot's reply. While streaming, text is buffered and flushed every FLUSH_INTERVAL."""
+
+    DEFAULT_CSS = """
+    ReplyMessage { height: auto; }
+    """
+
+    def __init__(self, bot: str, message: Message | None = None, number: int | None = None, *, note: str = "") -> None:
+        super().__init__(classes="message reply")
+        self.bot = bot
+        self.message = message
+        self.number = number
+        self.note = note  # e.g. "waiting for Bot…", "rate limited, retrying in 4 s"
+        self.streaming = message is None
+        self._pending_text: list[str] = []  # raw: stripped at flush, whole escape sequences at once
+        self._held = ""
+        self._pending_reasoning: list[str] = []
+        self._reasoning_text = strip_terminal_controls(message.reasoning) if message and message.reasoning else ""
+        self._reasoning: Static | None = None
+        self._flushing = False
+        self._timer = None
+        if message is not None:
+            self.set_class(message.status in ("error", "interrupted"), "-failed")
+
+    # ------------------------------------------------------------ composing
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._header(), classes="message-header")
+        if self._reasoning_text:
+            yield self._reasoning_box()
+        text = strip_terminal_controls(self.message.content) if self.message else ""
+        yield StreamingMarkdown(text, streaming=self.streaming, classes="message-body")
+
+    def _reasoning_box(self) -> Collapsible:
+        self._reasoning = Static(Content(self._reasoning_text), classes="reasoning-text")
+        return Collapsible(self._reasoning, title="Reasoning", collapsed=True, classes="reasoning")
+
+    def on_mount(self) -> None:
+        if self.streaming:
+            self._timer = self.set_interval(FLUSH_INTERVAL, self.flush)
+
+    @property
+    def body(self) -> StreamingMarkdown:
+        return self.query_one(StreamingMarkdown)
+
+    @property
+    def text(self) -> str:
+        """Everything received so far, flushed or not."""
+        return self.body.source + strip_terminal_controls(self._held + "".join(self._pending_text))
+
+    def _header(self) -> Content:
+        parts: list[str | tuple[str, str]] = [(one_line(self.bot, 60), "bold $accent")]
+        msg = self.message
+        if msg is not None:
+            parts += ["  ", (clock_time(msg.created_at), "dim")]
+            if msg.completion_tokens is not None:
+                parts += ["  ", (f"{msg.completion_tokens:,} tokens", "dim")]
+            if msg.points is not None:
+                parts += ["  ", (f"{msg.points:,} pts", "dim")]
+            if msg.status == "interrupted":
+                parts += ["  ", ("⏹ interrupted", "bold $warning")]
+            elif msg.status == "error":
+                parts += ["  ", ("✖ failed", "bold $error")]
+            if msg.status != "complete" and msg.error:
+                parts += ["  ", (one_line(msg.error, 200), "$text-muted")]
+        if self.note:
+            parts += ["  ", (one_line(self.note, 120), "italic $text-muted")]
+        if self.number is not None:
+            parts += ["  ", (f"#{self.number}", "dim")]
+        return Content.assemble(*parts)
+
+    def refresh_header(self) -> None:
+        if self.is_mounted:
+            self.query_one(".message-header", Static).update(self._header())
+
+    def set_note(self, note: str) -> None:
+        self.note = note
+        self.refresh_header()
+
+    # ------------------------------------------------------------ streaming
+
+    def feed_text(self, text: str) -> None:
+        if self.note:
+            self.set_note("")
+        self._pending_text.append(text)
+
+    def feed_reasoning(self, text: str) -> None:
+        self._pending_reasoning.append(strip_terminal_controls(text))
+
+    async def flush(self, final: bool = False) -> None:
+        if self._flushing or not self.is_mounted:
+            return
+        self._flushing = True
+        try:
+            if self._pending_reasoning:
+                self._reasoning_text += "".join(self._pending_reasoning)
+                self._pending_reasoning.clear()
+                if self._reasoning is None:
+                    await self.mount(self._reasoning_box(), after=self.query_one(".message-header"))
+                else:
+                    self._reasoning.update(Content(self._reasoning_text))
+            if self._pending_text or (final and self._held):
+                raw = self._held + "".join(self._pending_text)
+                self._pending_text.clear()
+                ready, self._held = (raw, "") if final else split_unfinished_escape(raw)
+                await self.body.append(strip_terminal_controls(ready))
+        finally:
+            self._flushing = False
+
+    async def finish(self, message: Message, note: str = "") -> None:
+        """The reply is over (complete, failed or interrupted): show what is stored."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        while self._flushing:  # a timer flush is mid-append: let it land first
+            await asyncio.sleep(0.005)
+        await self.flush(final=True)
+        self.body.finish()
+        self.streaming = False
+        self.message = message
+        self.note = note
+        self.set_class(message.status in ("error", "interrupted"), "-failed")
+        self.refresh_header()

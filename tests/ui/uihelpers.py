@@ -1,0 +1,49 @@
+"""Helpers for the TUI tests (import with `from uihelpers import ...`)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+
+async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 10.0, what: str = "condition") -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
+
+
+async def ready(pilot) -> None:
+    app = pilot.app
+    await wait_for(pilot, lambda: app.ready, what="the app to start")
+    await pilot.pause()
+
+
+async def settle(pilot) -> None:
+    """Wait until no reply is streaming and the screen has caught up."""
+    screen = pilot.app.chat_screen
+    await wait_for(pilot, lambda: not screen.streaming, timeout=20, what="the reply to end")
+    await pilot.pause(0.1)
+    await pilot.pause()
+
+
+async def type_and_send(pilot, text: str) -> None:
+    prompt = pilot.app.chat_screen.prompt
+    prompt.focus()
+    prompt.load_text(text)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def screen_text(app) -> str:
+    """What the terminal shows, as plain text (from the SVG screenshot)."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    lines: dict[str, list[tuple[float, str]]] = {}
+    for match in re.finditer(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg):
+        x, y, text = match.groups()
+        lines.setdefault(y, []).append((float(x), html.unescape(text).replace("\xa0", " ")))
+    return "\n".join("".join(t for _, t in sorted(parts)) for _, parts in sorted(lines.items(), key=lambda kv: float(kv[0])))
