@@ -542,7 +542,7 @@ def login(ctx) -> None:
 
     async def check():
         async with runtime.make_client(api_key=key) as client:
-            return await client.balance()
+            return await client.balance(retry=False)
 
     try:
         result = _run(check())

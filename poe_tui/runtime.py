@@ -12,6 +12,7 @@ from typing import Any
 from poe_tui.config import Settings, db_path, load_settings
 
 DEMO_BOT = "Demo-Markdown"
+DEMO_TOKENS_PER_SECOND = 150.0  # a brisk real bot: fast enough to use, slow enough to see it stream
 
 
 @dataclass
@@ -41,9 +42,9 @@ class Runtime:
         if not self.demo or self._emulator is not None:
             return
         from poe_tui.emulator.server import EmulatorServer
-        from poe_tui.emulator.state import DEFAULT_KEY
+        from poe_tui.emulator.state import DEFAULT_KEY, EmulatorState
 
-        self._emulator = EmulatorServer()
+        self._emulator = EmulatorServer(EmulatorState(tokens_per_second=DEMO_TOKENS_PER_SECOND))
         self._emulator.start()
         self.settings = replace(self.settings, base_url=self._emulator.base_url, api_key=DEFAULT_KEY, api_key_source="demo")
 

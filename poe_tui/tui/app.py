@@ -226,7 +226,7 @@ class PoeApp(App[None]):
         if self.client is None or self.store is None:
             return
         try:
-            points = (await self.client.balance()).points
+            points = (await self.client.balance(retry=False)).points
         except PoeError:
             return  # shown when a reply fails; the cached figure stays
         if self.session is not None:
@@ -248,7 +248,7 @@ class PoeApp(App[None]):
 
     async def _check_key(self, key: str) -> int:
         async with self.runtime.make_client(api_key=key) as client:
-            return (await client.balance()).points
+            return (await client.balance(retry=False)).points  # a key check answers at once
 
     def _login_done(self, result: tuple[str, Any] | None, first_run: bool = False) -> None:
         if result is None:

@@ -14,7 +14,7 @@ import time
 
 from poe_tui.textsafe import one_line
 
-SIDEBAR = 38
+SIDEBAR = 38  # the app's #sidebar: 40% of the width, 38 to 60 columns
 _DIM, _BOLD, _RESET = "\x1b[2m", "\x1b[1m", "\x1b[0m"
 
 
@@ -24,11 +24,12 @@ def _at(row: int, col: int, text: str) -> str:
 
 def frame(width: int, height: int, bot: str, balance: int | None) -> str:
     """The skeleton as one string of escape sequences (1-based rows and columns)."""
-    right = SIDEBAR + 2
+    sidebar = max(SIDEBAR, min(60, width * 40 // 100))
+    right = sidebar + 2
     out = ["\x1b[?1049h\x1b[?25l\x1b[H\x1b[2J"]
     for row in range(1, height):
-        out.append(_at(row, SIDEBAR + 1, _DIM + "▕" + _RESET))
-    out.append(_at(2, 3, _DIM + "Search bots, or type any bot's name" [: SIDEBAR - 4] + _RESET))
+        out.append(_at(row, sidebar + 1, _DIM + "▕" + _RESET))
+    out.append(_at(2, 3, _DIM + "Search bots, or type any bot's name" [: sidebar - 4] + _RESET))
     out.append(_at(4, 4, _DIM + "loading bots…" + _RESET))
     mid = max(3, height // 2 - 2)
     out.append(_at(mid, right + 2, _BOLD + "poe-tui" + _RESET))

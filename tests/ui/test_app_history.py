@@ -46,7 +46,7 @@ async def test_history_key_rename_and_delete(make_app, emulator):
         assert isinstance(app.screen, HistoryScreen)
         await wait_for(pilot, lambda: len(app.screen._items) == 2, what="the list")
         first = app.screen._items[0]
-        await pilot.press("r")
+        await pilot.press("tab", "r")  # the search box has focus first
         await pilot.pause()
         rename = app.screen
         rename.query_one("Input").value = "Renamed"

@@ -104,7 +104,7 @@ async def test_conversation_title_in_history_is_literal(make_app, emulator):
         await pilot.pause(0.3)
         shown = screen_text(app)
         assert "[@click=app.quit]Title[/] [/bold]" in shown
-        await pilot.press("d")  # the delete question quotes the title
+        await pilot.press("tab", "d")  # to the list; the delete question quotes the title
         await pilot.pause(0.2)
         assert "[@click=app.quit]Title[/]" in screen_text(app)
         await pilot.press("escape")

@@ -142,6 +142,7 @@ async def test_rename(store, convs):
     app = Host(screen)
     async with app.run_test(size=(110, 30)) as pilot:
         await pilot.pause()
+        await pilot.press("tab")  # from the search box (focused first) to the list
         await pilot.press("down")  # the hostile one
         await pilot.press("r")
         await pilot.pause()
@@ -166,6 +167,7 @@ async def test_pin_moves_to_top_and_unpin(store, convs):
     app = Host(screen)
     async with app.run_test(size=(110, 30)) as pilot:
         await pilot.pause()
+        await pilot.press("tab")  # from the search box (focused first) to the list
         await pilot.press("end")
         assert screen.items[screen.option_list.highlighted].id == convs["Sourdough starter"]
         await pilot.press("p")
@@ -185,6 +187,7 @@ async def test_archive_hides_and_the_toggle_shows(store, convs):
     app = Host(screen)
     async with app.run_test(size=(110, 30)) as pilot:
         await pilot.pause()
+        await pilot.press("tab")  # from the search box (focused first) to the list
         await pilot.press("a")  # archive the newest
         await pilot.pause()
         assert store.get_conversation(convs["Rust lifetimes"]).archived
@@ -202,6 +205,7 @@ async def test_delete_asks_first(store, convs):
     app = Host(screen)
     async with app.run_test(size=(110, 30)) as pilot:
         await pilot.pause()
+        await pilot.press("tab")  # from the search box (focused first) to the list
         target = convs["Rust lifetimes"]
         await pilot.press("d")
         await pilot.pause()
@@ -237,7 +241,9 @@ async def test_letters_type_into_the_search_box_not_actions(store, convs):
     screen = HistoryScreen(store)
     app = Host(screen)
     async with app.run_test(size=(110, 30)) as pilot:
-        await pilot.press("slash", *"pad")  # p, a, d would pin, archive, delete from the list
+        await pilot.pause()
+        assert app.focused is screen.search_input, "typing searches at once"
+        await pilot.press(*"pad")  # p, a, d would pin, archive, delete from the list
         await settle(app, pilot)
         assert screen.search_input.value == "pad"
         assert not isinstance(app.screen, ConfirmScreen)
@@ -264,6 +270,7 @@ async def test_pages_load_on_demand(store, clock):
     app = Host(screen)
     async with app.run_test(size=(110, 30)) as pilot:
         await pilot.pause()
+        await pilot.press("tab")  # from the search box (focused first) to the list
         assert len(screen.items) == 200
         assert titles(screen)[0] == "Conversation 449"
         await pilot.press("end")  # to the last loaded row: the next page comes in

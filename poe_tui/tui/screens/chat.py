@@ -265,6 +265,7 @@ class ChatScreen(SlashCommands, Screen):
             # interrupted, and the widget then shows the stored row.
             await _close(events)
             await self._cancelled(reply)
+            app.refresh_balance()  # a cut reply is still charged for what was sent
         except Exception as exc:  # ChatInputError, StoreError...: the prompt keeps its text
             await _close(events)
             if reply is not None and reply.streaming and app.session and app.session.conversation_id:

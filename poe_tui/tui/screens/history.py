@@ -103,11 +103,12 @@ class HistoryScreen(Screen[HistoryResult]):
 
     def on_mount(self) -> None:
         self._show_title()
+        # Typing searches straight away; ↑↓ move the cursor, Tab reaches the list's letter keys
+        # (which would otherwise turn a typed word into rename/pin/archive/delete actions).
+        self.search_input.focus()
         if self._initial_query:
-            self.search_input.focus()
             self._apply_query(self._initial_query)
         else:
-            self.option_list.focus()
             self._reload()
 
     def on_descendant_focus(self) -> None:

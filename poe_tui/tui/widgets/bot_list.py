@@ -224,7 +224,7 @@ class BotList(ScrollView, can_focus=False):
         if width >= 34:
             tail.append((f"{format_context(bot.context_length):>6}", muted))
             tail_width += 6
-        if width >= 46:
+        if width >= 40:  # leaves names 22 columns: most of the real list fits
             price = short_price(bot.pricing)
             price = price if len(price) <= 11 else price[:10] + "…"
             tail.append((f" {price:>11}", muted))
