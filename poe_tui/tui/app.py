@@ -58,6 +58,15 @@ class PoeCommands(Provider):
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)
 
 
+def _freeze_startup_objects() -> None:
+    """Everything built so far lives as long as the app: move it out of the collector's way, so
+    a full collection while a reply streams walks only what came after (~40 ms -> a few)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 class PoeApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "poe-tui"
@@ -154,8 +163,7 @@ class PoeApp(App[None]):
         from poe_tui.client import parse_models
 
         try:
-            store = self._open_store()
-            store.interrupt_stale_replies()
+            store = self._open_store()  # opening recovers replies orphaned by a dead process
             cached, _ = store.cached_bots()
             bots = parse_models(cached)
             balance = store.cached_balance()
@@ -181,6 +189,7 @@ class PoeApp(App[None]):
             self.ready = True
             self.chat_screen.bar.status = "no API key"
             self.action_login(first_run=True)
+        self.call_after_refresh(_freeze_startup_objects)
 
     def start_session(self) -> None:
         """Build the client and the chat session (again, after a new key); refresh in background."""
