@@ -37,7 +37,7 @@ from poe_tui.botsearch import BotIndex
 from poe_tui.client.records import parse_models
 from poe_tui.tui.widgets.model_picker import BotList, ModelPicker
 
-FIXTURE = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "poe-models-2026-04.json"
+FIXTURE = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "poe-models-2026-04.json"
 QUERIES = [
     "claude sonnet 4.6",
     "son46",

@@ -20,7 +20,7 @@ from poe_tui.botsearch import (
 )
 from poe_tui.client.records import Bot, parse_models
 
-FIXTURE = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "poe-models-2026-04.json"
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "poe-models-2026-04.json"
 
 
 @pytest.fixture(scope="module")

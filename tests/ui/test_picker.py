@@ -11,7 +11,7 @@ from textual.app import App, ComposeResult
 from poe_tui.client.records import Bot, Pricing, parse_models
 from poe_tui.tui.widgets.model_picker import BotList, ModelPicker, format_context, short_price
 
-FIXTURE = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "poe-models-2026-04.json"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "poe-models-2026-04.json"
 INJECTION = "[@click=app.quit]x[/] [/bold] [b]bold?[/b]"
 
 
