@@ -236,7 +236,6 @@ class ChatSession:
         conv = self.store.get_conversation(conv_id)
         thread = self.store.get_thread(conv_id, user.id)
         payload = history_payload(thread, conv.system_prompt if conv else None)
-        self.store.add_recent_bot(bot)
         if self.last_balance is None:
             await self._fetch_balance()  # once ever: without it the first reply's cost is unknown
 
@@ -250,6 +249,7 @@ class ChatSession:
                 async for event in stream:
                     if isinstance(event, (TextDelta, ReasoningDelta)):
                         if reply.add(event):
+                            self.store.add_recent_bot(bot)  # it answered: a name worth offering again
                             yield ReplyStarted(reply.id, bot)
                         yield event
                     elif isinstance(event, Usage):

@@ -190,3 +190,10 @@ def test_parse_mention_and_title():
     assert parse_mention("@Claude-Sonnet-4.6\nline") == ("Claude-Sonnet-4.6", "line")
     assert make_title("  a\n b  ") == "a b"
     assert len(make_title("x" * 200)) == 60
+
+
+async def test_only_bots_that_answered_become_recents(session, emulator):
+    await run(session.send("@No-Such-Bot-zz hi"))
+    assert "No-Such-Bot-zz" not in session.store.recent_bots()
+    await run(session.send("hello"))
+    assert session.store.recent_bots()[0] == "Demo-Echo"

@@ -286,6 +286,7 @@ class PoeApp(App[None]):
         self.runtime.demo = True
         self.runtime.settings = replace(self.runtime.settings, default_bot=DEMO_BOT)
         self.session = None
+        self.run_worker(self.chat_screen.conversation.clear())  # the real history stays apart
         self.chat_screen.set_bot(DEMO_BOT)
         self.notice("Demo mode: an offline Poe emulator with its own history.", title="Demo")
         self.boot()

@@ -31,7 +31,8 @@ def failure_notice(error: Any, bot: str, suggestions: tuple[str, ...] = (), bala
         title, advice = "Out of points (402)", f"Balance: {shown}. Add points on poe.com, or pick a cheaper bot."
     elif isinstance(error, NotFoundError):
         title = f"Unknown bot {bot} (404)"
-        advice = (f"Did you mean: {', '.join(suggestions)}? " if suggestions else "") + "Pick one with /model NAME or the bot list."
+        said = "did you mean" in (getattr(error, "message", "") or "").lower()  # the service may suggest too
+        advice = (f"Did you mean: {', '.join(suggestions)}? " if suggestions and not said else "") + "Pick one with /model NAME or the bot list."
     elif isinstance(error, RequestTooLargeError):
         title, advice = "Conversation too long (413)", f"It exceeds {bot}'s context window: /new starts afresh, or pick a bot with a larger context."
     elif isinstance(error, RateLimitError):

@@ -86,3 +86,27 @@ async def test_opening_a_long_conversation_mounts_only_the_tail(make_app):
         await pilot.pause(0.2)
         assert len(view.messages) == 50
         assert view.messages[0].message.content == "message 0"
+
+
+async def test_deleting_the_open_conversation_starts_a_new_one(make_app, emulator):
+    app = make_app(bot="Demo-Markdown", seed=seed)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await type_and_send(pilot, "/search penguins")
+        await wait_for(pilot, lambda: len(app.screen._items) > 0, what="search hits")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is app.chat_screen, what="history to close")
+        opened = app.session.conversation_id
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: len(app.screen._items) == 2, what="the list")
+        row = next(i for i, item in enumerate(app.screen._items) if item.id == opened)
+        await pilot.press("tab", *["down"] * row, "d", "y")
+        await pilot.pause(0.1)
+        assert app.store.get_conversation(opened) is None
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not list(app.chat_screen.conversation.query(UserMessage)), "the deleted messages are gone"
+        await type_and_send(pilot, "a fresh start")
+        await settle(pilot)
+        assert app.session.conversation_id not in (None, opened)
+        assert [m.role for m in app.session.messages()] == ["user", "assistant"]

@@ -265,6 +265,7 @@ class ChatScreen(SlashCommands, Screen):
             # interrupted, and the widget then shows the stored row.
             await _close(events)
             await self._cancelled(reply)
+            self.bar.cost = None  # the previous reply's cost must not pass for this one's
             app.refresh_balance()  # a cut reply is still charged for what was sent
         except Exception as exc:  # ChatInputError, StoreError...: the prompt keeps its text
             await _close(events)
@@ -273,6 +274,8 @@ class ChatScreen(SlashCommands, Screen):
             app.notice(str(exc) or type(exc).__name__, title="Not sent", severity="error")
         finally:
             await _close(events)
+            if app.store is not None and self._picker is not None:
+                self._picker.set_recents(app.store.recent_bots())  # recents first, fresh
             self.bar.status = ""
             self._stream = None
             self._update_hints()

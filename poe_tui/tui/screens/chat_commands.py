@@ -50,6 +50,11 @@ class SlashCommands:
             screen.call_after_refresh(lambda: screen.search_input.focus())
 
     async def _history_done(self, result: tuple[str, str | None] | None) -> None:
+        app = self.papp
+        open_id = app.session.conversation_id if app.session is not None else None
+        if open_id and app.store is not None and app.store.get_conversation(open_id) is None:
+            await self.cmd_new("")  # the open conversation was deleted over there
+            app.notice("The conversation you had open was deleted; this is a new one.")
         if not result:
             self.prompt.focus()
             return
