@@ -48,3 +48,16 @@ def complete(text: str) -> list[SlashCommand]:
         return []
     prefix = text[1:].lower()
     return [c for c in SLASH_COMMANDS if c.name.startswith(prefix)]
+
+
+ARGUMENT_COMPLETED = frozenset({"model", "theme"})
+
+
+def argument(text: str) -> tuple[str, str] | None:
+    """('model', 'son') while the argument of /model or /theme is being typed."""
+    if not text.startswith("/") or "\n" in text or text.startswith("//"):
+        return None
+    head, sep, rest = text[1:].partition(" ")
+    if not sep or head.lower() not in ARGUMENT_COMPLETED:
+        return None
+    return head.lower(), rest.lstrip()

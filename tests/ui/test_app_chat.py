@@ -247,3 +247,24 @@ async def test_multi_line_paste_stays_in_the_prompt(make_app, emulator):
         await pilot.press("enter")
         await settle(pilot)
         assert emulator.state.chat_requests[-1].body["messages"][-1]["content"] == "first line\nsecond line\nthird line"
+
+
+async def test_model_and_theme_arguments_complete(make_app, emulator):
+    from uihelpers import ready
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        prompt = app.chat_screen.prompt
+        prompt.focus()
+        await pilot.press(*"/model son46")
+        await pilot.pause()
+        box = app.chat_screen.query_one("#suggestions")
+        assert box.display and box.get_option_at_index(0).id == "Claude-Sonnet-4.6"
+        await pilot.press("tab")
+        assert prompt.text == "/model Claude-Sonnet-4.6"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session.bot == "Claude-Sonnet-4.6"
+        await pilot.press(*"/theme poe-l", "tab")
+        assert prompt.text == "/theme poe-light"

@@ -110,3 +110,28 @@ async def test_deleting_the_open_conversation_starts_a_new_one(make_app, emulato
         await settle(pilot)
         assert app.session.conversation_id not in (None, opened)
         assert [m.role for m in app.session.messages()] == ["user", "assistant"]
+
+
+async def test_a_search_hit_opens_at_the_message_it_found(make_app, emulator):
+    def long_one(store):
+        conv = store.create_conversation(title="Long talk")
+        parent = None
+        for i in range(80):
+            text = "the zeppelin question" if i == 10 else f"filler message {i}"
+            m = store.add_message(conv.id, "user" if i % 2 == 0 else "assistant", text, parent_id=parent,
+                                  bot=None if i % 2 == 0 else "Demo-Echo", status="complete")
+            parent = m.id
+
+    app = make_app(seed=long_one)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await type_and_send(pilot, "/search zeppelin")
+        await wait_for(pilot, lambda: len(app.screen._items) > 0, what="search hits")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is app.chat_screen, what="history to close")
+        await pilot.pause(0.2)
+        view = app.chat_screen.conversation
+        hit = [w for w in view.query(".-hit")]
+        assert len(hit) == 1 and hit[0].message.content == "the zeppelin question"
+        assert view.scroll_y > 0 and view.scroll_y < view.max_scroll_y, "scrolled to the hit, not the end"
+        assert hit[0].region.y < 40, "the hit is on screen"

@@ -58,6 +58,7 @@ class ChatScreen(SlashCommands, Screen):
         yield BalanceBar(id="balance")
 
     def on_mount(self) -> None:
+        self.query_one(Prompt).complete_argument = self._complete_argument
         self.bar.bot = self.bot
         self.bar.status = "starting…"
         self._update_hints()
@@ -95,6 +96,21 @@ class ChatScreen(SlashCommands, Screen):
         self.bar.hints = tuple((first(i), label) for i, label in hints)
 
     # ------------------------------------------------------------ fed by the app
+
+    def _complete_argument(self, command: str, typed: str) -> list[str]:
+        """Values for `/model …` (fuzzy, like the bot list) and `/theme …` (by name)."""
+        if command == "theme":
+            needle = typed.lower()
+            names = sorted(self.app.available_themes)
+            return [n for n in names if n.startswith(needle)] + [n for n in names if needle in n and not n.startswith(needle)]
+        bots = self.papp.bots
+        if not bots:
+            return []
+        from poe_tui.botsearch import BotIndex
+
+        if getattr(self, "_arg_index_for", None) is not bots:
+            self._arg_index, self._arg_index_for = BotIndex(bots), bots
+        return [m.bot.name for m in self._arg_index.rank(typed, limit=8)]
 
     def show_catalog(self, bots: list[Bot], recents: list[str] | None, favourites: list[str] | None) -> None:
         picker = self._picker

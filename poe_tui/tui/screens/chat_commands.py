@@ -58,13 +58,13 @@ class SlashCommands:
         if not result:
             self.prompt.focus()
             return
-        kind, conversation_id = result
+        kind, conversation_id, *at = result
         if kind == "new":
             await self.cmd_new("")
         elif kind == "open" and conversation_id:
-            await self.open_conversation(conversation_id)
+            await self.open_conversation(conversation_id, at=at[0] if at else None)
 
-    async def open_conversation(self, conversation_id: str) -> None:
+    async def open_conversation(self, conversation_id: str, at: str | None = None) -> None:
         app = self.papp
         if self.streaming:
             app.notice("A reply is still coming: press Esc to cancel it first.", severity="warning")
@@ -77,7 +77,7 @@ class SlashCommands:
         except Exception as exc:
             app.notice(str(exc), severity="error")
             return
-        await self.conversation.load(app.session.messages())
+        await self.conversation.load(app.session.messages(), at=at)
         self.set_bot(app.session.bot)
         self.prompt.focus()
 

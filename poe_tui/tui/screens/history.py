@@ -307,7 +307,9 @@ class HistoryScreen(Screen[HistoryResult]):
         if cid is None:
             self.app.bell()
             return
-        self.dismiss(("open", cid))
+        hit = self._current()
+        message_id = getattr(hit, "message_id", None)  # a search hit opens at the message it found
+        self.dismiss(("open", cid, message_id) if message_id else ("open", cid))
 
     # -- actions -----------------------------------------------------------------------
 

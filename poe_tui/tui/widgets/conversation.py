@@ -19,6 +19,7 @@ from poe_tui.tui.widgets.message import ReplyMessage, UserMessage
 if TYPE_CHECKING:
     from poe_tui.store.records import Message
 
+MAX_MOUNTED = 200  # opening an old search hit mounts from it to the end, at most this many
 WINDOW = 30
 
 
@@ -68,12 +69,19 @@ class ConversationView(VerticalScroll):
         await self.mount(Static(self._welcome(), id="welcome"))
         self.anchor()
 
-    async def load(self, messages: list[Message]) -> None:
-        """Show a stored conversation: the last WINDOW messages now, the rest on demand."""
+    async def load(self, messages: list[Message], at: str | None = None) -> None:
+        """Show a stored conversation: the last WINDOW messages now, the rest on demand.
+
+        `at` (a search hit) is mounted too, even if older, and scrolled into view and marked.
+        """
         await self.remove_children()
         self.count = len(messages)
-        self._hidden = messages[:-WINDOW] if len(messages) > WINDOW else []
-        shown = messages[-WINDOW:]
+        index = next((i for i, m in enumerate(messages) if m.id == at), None) if at else None
+        start = max(0, len(messages) - WINDOW)
+        if index is not None:  # back to just above the hit, mounting at most MAX_MOUNTED
+            start = max(0, len(messages) - MAX_MOUNTED, min(start, index - 1))
+        self._hidden = messages[:start]
+        shown = messages[start:]
         widgets = []
         if self._hidden:
             widgets.append(self._earlier_button())
@@ -82,7 +90,13 @@ class ConversationView(VerticalScroll):
         if not widgets:
             widgets.append(Static(self._welcome(), id="welcome"))
         await self.mount_all(widgets)
-        self.anchor()
+        target = next((w for w in widgets if getattr(getattr(w, "message", None), "id", None) == at), None) if at else None
+        if target is None:
+            self.anchor()
+            return
+        self.release_anchor()
+        target.add_class("-hit")
+        self.call_after_refresh(lambda: self.scroll_to_widget(target, top=True, animate=False))
 
     def _earlier_button(self) -> Button:
         return Button(f"↑ {len(self._hidden)} earlier messages", id="earlier", compact=True, flat=True)

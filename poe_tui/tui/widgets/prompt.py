@@ -3,6 +3,8 @@ on the first/last line walk the prompt history, and `/` suggests commands."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -74,6 +76,9 @@ class PromptInput(TextArea):
 
     def _complete_from(self, suggestions: OptionList, always: bool = False) -> bool:
         """Fill in the highlighted command; False when the text already names one (send it)."""
+        arg = commands.argument(self.text)
+        if arg is not None:
+            return self._complete_argument(suggestions, *arg, always=always)
         matches = [c.name for c in commands.complete(self.text)]
         if not matches:
             return False
@@ -128,17 +133,36 @@ class PromptInput(TextArea):
         self.load_text(text)
         self.move_cursor(self.document.end if at_end else (0, len(self.document.get_line(0))))
 
+    def _complete_argument(self, suggestions: OptionList, command: str, typed: str, always: bool) -> bool:
+        index = suggestions.highlighted
+        if index is None or index >= suggestions.option_count:
+            return False
+        value = suggestions.get_option_at_index(index).id or ""
+        if not value or (not always and typed == value):
+            return False  # already complete: Enter runs the command
+        self.load_text(f"/{command} {value}")
+        self.move_cursor(self.document.end)
+        return True
+
     def _suggesting(self) -> OptionList | None:
         """The suggestion list when the text is a command name being typed (decided from the
         text itself: the list updates a message later, and fast typing outruns it)."""
         parent = self.parent
         if isinstance(parent, Prompt) and commands.complete(self.text):
             return parent.suggestions
+        if isinstance(parent, Prompt) and commands.argument(self.text) and parent.suggestions.display:
+            return parent.suggestions
         return None
 
 
 class Prompt(Vertical):
-    """The prompt with its command suggestions above it."""
+    """The prompt with its command suggestions above it.
+
+    `complete_argument(command, typed)` (set by the screen) returns values for /model and
+    /theme arguments, best first.
+    """
+
+    complete_argument: Callable[[str, str], list[str]] | None = None
 
     DEFAULT_CSS = """
     Prompt { height: auto; }
@@ -162,6 +186,13 @@ class Prompt(Vertical):
     def _update_suggestions(self, event: TextArea.Changed) -> None:
         matches = commands.complete(event.text_area.text)
         box = self.suggestions
+        arg = commands.argument(event.text_area.text)
+        if arg is not None and self.complete_argument is not None:
+            values = self.complete_argument(*arg)[:8]
+            box.set_options(Option(Content(value), id=value) for value in values)
+            box.highlighted = 0 if values else None
+            box.display = bool(values) and values != [arg[1]]
+            return
         if not matches:
             box.display = False
             return
@@ -177,6 +208,10 @@ class Prompt(Vertical):
         event.stop()
         prompt = self.input
         name = event.option.id or ""
-        prompt.load_text(f"/{name}" + (" " if commands.BY_NAME[name].args else ""))
+        arg = commands.argument(prompt.text)
+        if arg is not None:
+            prompt.load_text(f"/{arg[0]} {name}")
+        else:
+            prompt.load_text(f"/{name}" + (" " if commands.BY_NAME[name].args else ""))
         prompt.move_cursor(prompt.document.end)
         prompt.focus()
