@@ -12,6 +12,7 @@ from typing import Any
 from poe_tui.config import Settings, db_path, load_settings
 
 DEMO_BOT = "Demo-Markdown"
+DEMO_BOTS = ("Demo-Markdown", "Demo-Reasoner", "Demo-Echo", "Demo-Long", "Demo-Image")  # the showcase
 DEMO_TOKENS_PER_SECOND = 150.0  # a brisk real bot: fast enough to use, slow enough to see it stream
 
 

@@ -168,6 +168,12 @@ class PoeApp(App[None]):
             bots = parse_models(cached)
             balance = store.cached_balance()
             recents, favourites = store.recent_bots(), store.favourite_bots()
+            if self.runtime.demo and not recents:  # a newcomer's first look: the showcase bots on top
+                from poe_tui.runtime import DEMO_BOTS
+
+                for name in reversed(DEMO_BOTS):
+                    store.add_recent_bot(name)
+                recents = store.recent_bots()
         except Exception as exc:  # StoreError, OSError: the app stays up and says why
             self.call_from_thread(self.notice, f"Cannot open the history: {exc}", title="History unavailable", severity="error", timeout=30)
             return
