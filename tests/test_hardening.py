@@ -9,27 +9,15 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
 
 from poe_tui import config
 from poe_tui.chat import ChatSession, ReplyFinished
-from poe_tui.cli import cli
 from poe_tui.client import AuthenticationError, PoeClient, RetryPolicy, TextDelta
 from poe_tui.emulator.faults import Fault
 from poe_tui.store import Store, StoreError
+from clihelpers import env, invoke  # noqa: F401 - env is a fixture
 
 
-@pytest.fixture
-def env(emulator, api_key, monkeypatch):
-    monkeypatch.setenv("POE_BASE_URL", emulator.base_url)
-    monkeypatch.setenv("POE_API_KEY", api_key)
-    return emulator
-
-
-def invoke(*args, input=None):
-    result = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
 
 
 @pytest.mark.parametrize("key", ["secretKEY123\nzz", "sécretKEY", "two words"])
