@@ -86,7 +86,21 @@ def check_keymap(keymap: dict[str, str], extra_ids: set[str] = frozenset()) -> t
             problems.append(f"{binding_id}: no key given")
         else:
             good[binding_id] = ",".join(k.strip() for k in keys.split(",") if k.strip())
+    problems += clashes(good)
     return good, problems
+
+
+def clashes(keymap: dict[str, str]) -> list[str]:
+    """Keys that two main-screen bindings would both answer to (only one of them can win)."""
+    owner: dict[str, str] = {}
+    found: list[str] = []
+    for k in KEYS:
+        for key in keymap.get(k.id, k.keys).split(","):
+            key = key.strip().lower()
+            if key in owner and owner[key] != k.id:
+                found.append(f"{key} is bound to both {owner[key]} and {k.id}; one of them cannot be reached")
+            owner.setdefault(key, k.id)
+    return found
 
 
 def keys_for(binding_id: str, keymap: dict[str, str]) -> set[str]:

@@ -103,5 +103,14 @@ async def test_keys_can_be_remapped_and_help_shows_them(make_app):
 def test_every_binding_has_a_unique_id():
     ids = [k.id for k in keys.KEYS]
     assert len(ids) == len(set(ids))
-    good, problems = keys.check_keymap({"send": "ctrl+s", "bogus": "x", "new": ""})
-    assert good == {"send": "ctrl+s"} and len(problems) == 2
+    good, problems = keys.check_keymap({"send": "ctrl+e", "bogus": "x", "new": ""})
+    assert good == {"send": "ctrl+e"} and len(problems) == 2
+
+
+async def test_a_clashing_remap_is_reported_and_the_prompt_names_the_real_keys(make_app):
+    app = make_app(keys={"send": "ctrl+s", "newline": "enter"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.pause(0.2)
+        assert any("ctrl+s is bound to both" in n.message for n in app._notifications)
+        assert app.chat_screen.prompt.placeholder.startswith("Message the bot (ctrl+s sends, enter new line")

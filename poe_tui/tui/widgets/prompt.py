@@ -38,6 +38,12 @@ class PromptInput(TextArea):
         self._history_pos: int | None = None
         self._draft = ""
 
+    def on_mount(self) -> None:
+        keymap = getattr(self.app, "keymap", {})  # the hint names the keys as remapped
+        send = keymap.get("send", keys.BY_ID["send"].keys).split(",")[0].strip()
+        newline = keymap.get("newline", keys.BY_ID["newline"].keys).split(",")[0].strip()
+        self.placeholder = f"Message the bot ({send.title() if send == 'enter' else send} sends, {newline} new line, / for commands)"
+
     async def _on_key(self, event) -> None:
         # Handled here, in order with the typed characters: a priority binding would run
         # before earlier keys of the same burst reached the text.
