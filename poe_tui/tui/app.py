@@ -240,10 +240,14 @@ class PoeApp(App[None]):
 
         if self.client is None or self.store is None:
             return
+        from poe_tui.client import ConnectError
+
         try:
             points = (await self.client.balance(retry=False)).points
-        except PoeError:
-            return  # shown when a reply fails; the cached figure stays
+        except PoeError as exc:
+            self.chat_screen.bar.online = not isinstance(exc, ConnectError)
+            return  # the cached figure stays; a failing reply says more
+        self.chat_screen.bar.online = True
         if self.session is not None:
             self.session.last_balance = points
         self.store.cache_balance(points)

@@ -138,3 +138,18 @@ async def test_failure_before_the_user_row_keeps_the_text(make_app, emulator):
         assert app.chat_screen.prompt.text == "precious words"
         assert any(s == "error" for _, _, s in notices(app))
         assert emulator.state.chat_requests == []
+
+
+async def test_the_footer_says_offline_when_the_service_cannot_be_reached(make_app, emulator):
+    from poe_tui.client import PoeClient
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert app.chat_screen.bar.online
+        app.client = PoeClient("k", base_url="http://127.0.0.1:9", connect_timeout=1)
+        app.session.client = app.client
+        await type_and_send(pilot, "hello?")
+        await settle(pilot)
+        assert not app.chat_screen.bar.online
+        assert "offline" in str(app.chat_screen.bar.render())

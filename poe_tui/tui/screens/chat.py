@@ -213,7 +213,7 @@ class ChatScreen(SlashCommands, Screen):
     async def _consume(self, events: AsyncIterator[Any], prompt_text: str | None) -> None:
         """Turn session events into widgets. Runs as a worker; Esc cancels it."""
         from poe_tui.chat import BalanceUpdated, ReplyFailed, ReplyFinished, ReplyStarted, UserSaved, parse_mention
-        from poe_tui.client import ReasoningDelta, Retrying, TextDelta
+        from poe_tui.client import ConnectError, ReasoningDelta, RequestTimeoutError, Retrying, TextDelta
 
         app = self.papp
         view = self.conversation
@@ -257,6 +257,7 @@ class ChatScreen(SlashCommands, Screen):
                     reply.set_note(note)
                     app.notice(note, title="Retrying", severity="warning", timeout=max(3.0, event.delay))
                 elif isinstance(event, ReplyFinished):
+                    self.bar.online = True
                     if reply is None:
                         reply = await open_reply(event.message.bot or app.session.bot)
                     await reply.finish(event.message)
@@ -266,8 +267,10 @@ class ChatScreen(SlashCommands, Screen):
                         reply = await open_reply(event.message.bot or app.session.bot)
                     await reply.finish(event.message)
                     self.bar.status = ""
+                    self.bar.online = not isinstance(event.error, (ConnectError, RequestTimeoutError))
                     self.report_failure(event)
                 elif isinstance(event, BalanceUpdated):
+                    self.bar.online = True
                     self.show_balance(event.points, event.cost)
                     if reply is not None and reply.message is not None and event.cost is not None:
                         reply.message = _with(reply.message, points=event.cost)

@@ -18,16 +18,20 @@ class BalanceBar(Static):
     points: reactive[int | None] = reactive(None)
     cost: reactive[int | None] = reactive(None)
     status: reactive[str] = reactive("")
+    online: reactive[bool] = reactive(True)  # False after the service could not be reached
     hints: reactive[tuple[tuple[str, str], ...]] = reactive(())
 
     def render(self) -> Content:
-        parts: list[str | tuple[str, str]] = [("● ", "$success" if self.status != "offline" else "$error")]
+        parts: list[str | tuple[str, str]] = [("● ", "$success" if self.online else "$error")]
         parts.append((one_line(self.bot, 40) or "no bot", "bold $accent"))
         parts.append(("  │  ", "dim"))
         parts.append((f"{self.points:,} points" if self.points is not None else "balance unknown", "bold"))
         if self.cost is not None:
             parts.append((f"  last reply {self.cost:,} pts", "$text-muted"))
-        if self.status and self.status != "offline":
+        if not self.online:
+            parts.append(("  │  ", "dim"))
+            parts.append(("offline", "bold $error"))
+        if self.status:
             parts.append(("  │  ", "dim"))
             parts.append((one_line(self.status, 40), "italic $text-muted"))
         for key, label in self.hints:
