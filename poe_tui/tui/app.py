@@ -36,8 +36,12 @@ class PoeCommands(Provider):
         app = self.app
         assert isinstance(app, PoeApp)
         out: list[tuple[str, str, Callable[[], Any]]] = []
+        from textual.command import CommandPalette
+
+        under = [s for s in app.screen_stack if not isinstance(s, CommandPalette)]
+        on_chat = bool(under) and under[-1] is app.chat_screen  # chat actions would act unseen
         for key, shown in keys.current_keys(app.keymap):
-            if not key.palette:
+            if not key.palette or (key.scope == "chat" and not on_chat):
                 continue
             namespace = app.chat_screen if key.scope == "chat" else app
             out.append((key.description, f"{shown}  ({key.id})", partial(app.run_action, key.action, namespace)))

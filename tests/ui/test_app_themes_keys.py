@@ -114,3 +114,17 @@ async def test_a_clashing_remap_is_reported_and_the_prompt_names_the_real_keys(m
         await pilot.pause(0.2)
         assert any("ctrl+s is bound to both" in n.message for n in app._notifications)
         assert app.chat_screen.prompt.placeholder.startswith("Message the bot (ctrl+s sends, enter new line")
+
+
+async def test_palette_offers_chat_actions_only_over_the_chat_screen(make_app):
+    from poe_tui.tui.app import PoeCommands
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        titles = lambda: [t for t, _, _ in PoeCommands(app.screen)._commands()]  # noqa: E731
+        assert "New conversation" in titles() and "Theme: poe-light" in titles()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert "New conversation" not in titles(), "it would clear the chat hidden under history"
+        assert "Theme: poe-light" in titles() and "Quit" in titles()
