@@ -397,7 +397,7 @@ def usage(ctx, limit, as_json) -> None:
 
     entries = _run(fetch())
     if as_json:
-        _dump([e.__dict__ if hasattr(e, "__dict__") else _asdict(e) for e in entries])
+        _dump([_asdict(e) for e in entries])
         return
     for e in entries:
         when = dt.datetime.fromtimestamp(e.creation_time_us / 1e6).strftime("%Y-%m-%d %H:%M")
