@@ -34,8 +34,11 @@ class Runtime:
         return db_path(demo=self.demo)
 
     def open_store(self):
+        """The history database, in a data directory only its owner can read."""
         from poe_tui.store import Store
+        from poe_tui.store.dbfile import make_private_dir
 
+        make_private_dir(self.db_path.parent)
         return Store(self.db_path)
 
     def start_demo_emulator(self) -> None:

@@ -39,13 +39,18 @@ def _common(started: float) -> dict[str, str]:
     return {"openai-processing-ms": str(int((time.monotonic() - started) * 1000)), "openai-version": OPENAI_VERSION}
 
 
+def mask_key(key: str) -> str:
+    """A key as the request log may hold it: its last four characters, if it is long enough to spare them."""
+    return f"…{key[-4:]}" if len(key) > 8 else "…"
+
+
 def _masked(name: str, value: str) -> str:
     """The request log is served over HTTP: never keep a caller's credentials in it (someone may
     point a real key at the emulator by mistake)."""
     if name.lower() != "authorization":
         return value
     scheme, _, secret = value.partition(" ")
-    return f"{scheme} …{secret[-4:]}" if len(secret) > 8 else f"{scheme} …"
+    return f"{scheme} {mask_key(secret)}"
 
 
 def _json(obj: Any, started: float, status: int = 200) -> Response:
@@ -102,7 +107,7 @@ class _Api:
             raise ApiError(401, "Missing API key: send it as 'Authorization: Bearer <key>'.")
         if not self.state.has_key(key):
             raise ApiError(401, "Invalid API key. Check it at https://poe.com/api_key.")
-        record.key = key
+        record.key = mask_key(key)
         wait = self.state.check_rate(key)
         if wait is not None:
             seconds = max(1, math.ceil(wait))

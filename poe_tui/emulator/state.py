@@ -32,7 +32,7 @@ class RequestRecord:
     method: str
     path: str
     headers: dict[str, str]
-    key: str | None = None
+    key: str | None = None  # masked (`…abcd`): the log is served over HTTP
     body: Any = None  # the parsed JSON body, exactly as sent (None for GETs or unparseable bodies)
     model: str | None = None  # the model string as sent
     stream: bool = False

@@ -11,6 +11,9 @@ from typing import Any
 
 _WHERE = {
     "AmbiguousIdError": ("errors", "AmbiguousIdError"),
+    "CorruptDatabase": ("errors", "CorruptDatabase"),
+    "DiskFullError": ("errors", "DiskFullError"),
+    "move_aside": ("dbfile", "move_aside"),
     "StoreError": ("errors", "StoreError"),
     "UnknownIdError": ("errors", "UnknownIdError"),
     "SCHEMA_VERSION": ("migrations", "LATEST"),

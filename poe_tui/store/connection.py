@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import StoreError
+from . import dbfile
+from .errors import CorruptDatabase, DiskFullError, StoreError
 
 BUSY_TIMEOUT_MS = 5000
 MEMORY = ":memory:"
@@ -30,20 +31,28 @@ def _describe(exc: sqlite3.Error) -> str:
     return text
 
 
+def _is_full(exc: sqlite3.Error) -> bool:
+    return "disk is full" in str(exc) or getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL"
+
+
 class Connection:
-    """A thread-safe wrapper: every use holds a lock; errors leave as `StoreError`."""
+    """A thread-safe wrapper: every use holds a lock; errors leave as `StoreError` (or the
+    subclass that says what to do: `DiskFullError`, `CorruptDatabase`)."""
 
     def __init__(self, path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = path if str(path) == MEMORY else Path(path).expanduser()
         self._lock = threading.RLock()
         self._depth = 0
+        self.damaged = False  # a statement found the file damaged: never call its close clean
         if self.path != MEMORY:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(f"cannot create {self.path.parent}: {exc.strerror or exc}") from exc
             if self.path.is_dir():
                 raise StoreError(f"cannot open history database {self.path}: it is a directory")
+            unchanged = dbfile.closed_cleanly(self.path)  # asked before SQLite touches the files
+            try:
+                dbfile.make_private(self.path)
+            except OSError as exc:
+                where = self.path.parent if not self.path.parent.is_dir() else self.path
+                raise StoreError(f"cannot create {where}: {exc.strerror or exc}") from exc
         try:
             self.conn = sqlite3.connect(
                 str(self.path),
@@ -63,9 +72,14 @@ class Connection:
                 self._enable_wal(busy_timeout_ms / 1000)
                 # Safe with WAL: a power cut may lose the last commits, never corrupt the file.
                 self.conn.execute("PRAGMA synchronous = NORMAL")
+                if not unchanged:
+                    dbfile.check(self.conn, self.path)  # before anything is written into it
         except sqlite3.Error as exc:
             self.conn.close()
-            raise StoreError(f"cannot open history database {self.path}: {_describe(exc)}") from exc
+            error = self.error(exc)
+            if type(error) is StoreError:
+                error = StoreError(f"cannot open history database {self.path}: {error}")
+            raise error from exc
         except StoreError:
             self.conn.close()
             raise
@@ -90,6 +104,15 @@ class Connection:
             time.sleep(delay)
             delay = min(delay * 2, 0.05)
 
+    def error(self, exc: sqlite3.Error) -> StoreError:
+        """The StoreError (subclass) that says what an sqlite3 error means for the user."""
+        if dbfile.is_corruption(exc):
+            self.damaged = True
+            return CorruptDatabase(self.path, str(exc))
+        if _is_full(exc):
+            return DiskFullError(f"the disk is full: {self.path} cannot grow ({exc})")
+        return StoreError(_describe(exc))
+
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
         """Run statements (each its own snapshot) under the lock."""
@@ -97,7 +120,7 @@ class Connection:
             try:
                 yield self.conn
             except sqlite3.Error as exc:
-                raise StoreError(_describe(exc)) from exc
+                raise self.error(exc) from exc
 
     @contextmanager
     def snapshot(self) -> Iterator[sqlite3.Connection]:
@@ -116,7 +139,7 @@ class Connection:
                     self._depth -= 1
                     self.conn.execute("COMMIT")
             except sqlite3.Error as exc:
-                raise StoreError(_describe(exc)) from exc
+                raise self.error(exc) from exc
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -151,9 +174,10 @@ class Connection:
             except sqlite3.Error as exc:
                 if self._depth == 0 and self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
-                raise StoreError(_describe(exc)) from exc
+                raise self.error(exc) from exc
 
-    def close(self) -> None:
+    def close(self, *, clean: bool = True) -> None:
+        """Close; a clean close is recorded so the next open can skip the integrity check."""
         with self._lock:
             try:
                 if self.conn.in_transaction:
@@ -161,6 +185,9 @@ class Connection:
                 # Cheap with a sampling limit; keeps the planner's statistics fresh.
                 self.conn.execute("PRAGMA analysis_limit = 400")
                 self.conn.execute("PRAGMA optimize")
+                clean = clean and not self.damaged
             except sqlite3.Error:
-                pass
+                clean = False
             self.conn.close()
+            if clean and self.path != MEMORY:
+                dbfile.record_clean_close(self.path)

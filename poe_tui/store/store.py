@@ -17,6 +17,7 @@ from . import caches as _caches
 from . import conversations as _conversations
 from . import messages as _messages
 from . import search as _search
+from .dbfile import move_aside
 from .connection import Connection
 from .migrations import migrate
 from .records import Attachment, Conversation, ConversationSummary, Message, SearchHit
@@ -38,9 +39,11 @@ class Store:
             migrate(self._db, clock)
             _messages.recover_orphans(self._db, clock)
         except BaseException:
-            self._db.close()
+            self._db.close(clean=False)
             raise
         self._utils: sqlite_utils.Database | None = None
+
+    move_aside = staticmethod(move_aside)  # keep a damaged file aside (CorruptDatabase says when)
 
     @property
     def path(self) -> Path | str:

@@ -254,4 +254,4 @@ def test_request_log_keeps_the_body_as_sent(emulator, http):
     record = emulator.state.chat_requests[-1]
     assert record.body == body and record.model == "demo-MARKDOWN"
     assert record.stream is False and record.status == 200 and record.completed and not record.cancelled
-    assert record.key == "poe-emulator-key"
+    assert record.key == "…-key"  # masked: the last four characters of "poe-emulator-key"

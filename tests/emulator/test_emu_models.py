@@ -81,3 +81,14 @@ def test_request_log_masks_real_looking_keys(emulator):
     assert logged.headers["authorization"] == "Bearer …1234"
     served = httpx.get(emulator.base_url + "/_emulator/requests").text
     assert secret not in served
+
+
+def test_request_log_never_holds_an_accepted_key(emulator):
+    import httpx
+
+    secret = "sk-poe-an-accepted-real-key-5678"
+    emulator.state.add_key(secret)
+    assert httpx.get(emulator.base_url + "/usage/current_balance", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    assert emulator.state.requests[-1].key == "…5678"
+    served = httpx.get(emulator.base_url + "/_emulator/requests").text
+    assert secret not in served and "…5678" in served
