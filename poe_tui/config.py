@@ -16,6 +16,13 @@ APP_NAME = "poe-tui"
 DEFAULT_BASE_URL = "https://api.poe.com"
 DEFAULT_BOT = "Claude-Sonnet-4.6"
 DEFAULT_THEME = "poe-dark"
+# Waits, in seconds (the client's defaults too).
+CONNECT_TIMEOUT = 10.0  # to open a connection
+FIRST_BYTE_TIMEOUT = 60.0  # from a chat request to the reply's first text
+SLOW_FIRST_BYTE_TIMEOUT = 180.0  # the same for media and reasoning bots, which think for tens of seconds
+IDLE_TIMEOUT = 60.0  # the longest silence once the reply has started
+REQUEST_TIMEOUT = 10.0  # a whole balance, catalogue or history call, retries included
+MAX_RETRY_AFTER = 60.0  # a longer Retry-After fails at once ("try again in 1 h")
 
 
 class ConfigError(Exception):
@@ -53,8 +60,13 @@ class Settings:
     base_url: str = DEFAULT_BASE_URL
     default_bot: str = DEFAULT_BOT
     theme: str = DEFAULT_THEME
-    connect_timeout: float = 10.0
-    read_timeout: float = 180.0  # media bots answer after tens of seconds
+    connect_timeout: float = CONNECT_TIMEOUT
+    first_byte_timeout: float = FIRST_BYTE_TIMEOUT
+    slow_first_byte_timeout: float = SLOW_FIRST_BYTE_TIMEOUT
+    idle_timeout: float = IDLE_TIMEOUT
+    request_timeout: float = REQUEST_TIMEOUT
+    max_retry_after: float = MAX_RETRY_AFTER
+    read_timeout: float | None = None  # older key: first-byte and idle where those are not set
     max_retries: int = 4
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s), e.g. {"send": "enter"}
     api_key_source: str = "none"  # "flag", "env", "file" or "none": for messages, never the key itself
@@ -89,6 +101,12 @@ def _check_url(url: str) -> None:
         raise ConfigError(f"the API base URL {url!r} must look like https://host[:port]")
 
 
+TIMEOUT_KEYS = (
+    "connect_timeout", "first_byte_timeout", "slow_first_byte_timeout", "idle_timeout", "request_timeout",
+    "max_retry_after",
+)
+
+
 def _float(data: dict[str, Any], key: str, default: float) -> float:
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
@@ -117,13 +135,19 @@ def load_settings(
     keys = data.get("keys", {})
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
         raise ConfigError(f"{config_path()}: [keys] must map binding ids to key names (strings)")
+    times: dict[str, Any] = {}
+    if "read_timeout" in data:  # the older single knob stands in for the two waits it meant
+        legacy = _float(data, "read_timeout", 0)
+        times.update(read_timeout=legacy, first_byte_timeout=legacy, slow_first_byte_timeout=legacy, idle_timeout=legacy)
+    for name in TIMEOUT_KEYS:
+        if name in data:
+            times[name] = _float(data, name, 0)
     return Settings(
+        **times,
         api_key=key.strip() if key else None,
         base_url=str(url).rstrip("/"),
         default_bot=str(data.get("default_bot") or DEFAULT_BOT),
         theme=str(data.get("theme") or DEFAULT_THEME),
-        connect_timeout=_float(data, "connect_timeout", 10.0),
-        read_timeout=_float(data, "read_timeout", 180.0),
         max_retries=retries,
         keys=dict(keys),
         api_key_source=source,

@@ -52,7 +52,8 @@ class Runtime:
         self._emulator.start()
         self.settings = replace(self.settings, base_url=self._emulator.base_url, api_key=DEFAULT_KEY, api_key_source="demo")
 
-    def make_client(self, api_key: str | None = None):
+    def make_client(self, api_key: str | None = None, *, wait: float | None = None):
+        """`wait` (ask --timeout) caps every silence: connecting, the first byte, mid-reply."""
         from poe_tui.client import PoeClient, RetryPolicy
 
         self.start_demo_emulator()
@@ -60,9 +61,12 @@ class Runtime:
         return PoeClient(
             api_key or s.api_key,
             base_url=s.base_url,
-            connect_timeout=s.connect_timeout,
-            read_timeout=s.read_timeout,
-            retry=RetryPolicy(max_retries=s.max_retries),
+            connect_timeout=min(s.connect_timeout, wait or s.connect_timeout),
+            first_byte_timeout=wait or s.first_byte_timeout,
+            slow_first_byte_timeout=wait or s.slow_first_byte_timeout,
+            idle_timeout=wait or s.idle_timeout,
+            request_timeout=min(s.request_timeout, wait or s.request_timeout),
+            retry=RetryPolicy(max_retries=s.max_retries, max_retry_after=s.max_retry_after),
         )
 
     def close(self) -> None:

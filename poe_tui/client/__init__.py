@@ -11,11 +11,12 @@ from typing import Any
 
 _HOMES = {
     "poe_tui.client.errors": [
-        "AuthenticationError", "BadRequestError", "ConnectError", "InsufficientCreditsError",
+        "AuthenticationError", "BadRequestError", "ConnectError", "EmptyReply", "FirstByteTimeout",
+        "IdleTimeout", "InsufficientCreditsError",
         "ModerationError", "NotFoundError", "PoeError", "ProtocolError", "RateLimitError",
         "RequestTimeoutError", "RequestTooLargeError", "ServerError", "StreamError", "StreamInterrupted",
     ],
-    "poe_tui.client.events": ["Finish", "ReasoningDelta", "Retrying", "StreamEvent", "TextDelta", "Usage"],
+    "poe_tui.client.events": ["Finish", "StreamProgress", "ReasoningDelta", "Retrying", "StreamEvent", "TextDelta", "Usage"],
     "poe_tui.client.http": ["DEFAULT_BASE_URL", "PoeClient", "reply_from_completion"],
     "poe_tui.client.records": [
         "Balance", "Bot", "BotParameter", "ChatReply", "PointsEntry", "PointsPage", "Pricing", "parse_models",

@@ -6,6 +6,7 @@ Nothing here ever includes the API key: messages come from the service body or f
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 
@@ -112,6 +113,26 @@ class StreamInterrupted(PoeError):
     hint = "The connection closed before the reply was complete."
 
 
+class FirstByteTimeout(RequestTimeoutError):
+    """The request left, and nothing came back within the first-byte timeout."""
+
+    status = None
+    retryable = False  # it already waited long: a retry would double the silence
+    hint = "Nothing arrived: the bot may be overloaded; try again, or raise first_byte_timeout in the config."
+
+
+class IdleTimeout(StreamInterrupted):
+    """The reply started, then no data came for the idle timeout: what arrived is kept."""
+
+    hint = "The bot stopped sending mid-reply; what arrived is kept."
+
+
+class EmptyReply(PoeError):
+    """A 200 stream that ended with no text and no finish_reason: the bot sent nothing."""
+
+    hint = "The bot sent nothing; try again or pick another bot."
+
+
 class ProtocolError(PoeError):
     """The service answered something this client cannot read."""
 
@@ -141,6 +162,27 @@ _DEFAULT_MESSAGES = {
 }
 
 
+def human_duration(seconds: float) -> str:
+    """3600 -> '1 h', 90 -> '2 min', 5400 -> '1 h 30 min', 7 -> '7 s' (rounded up: never promise too soon)."""
+    s = max(0, math.ceil(seconds))
+    if s < 60:
+        return f"{s} s"
+    minutes = math.ceil(s / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h" + (f" {minutes} min" if minutes else "")
+
+
+def rate_limited_for(error: PoeError) -> RateLimitError:
+    """A wait too long to sit through: fail now, saying when to come back."""
+    wait = error.retry_after or 0.0
+    return RateLimitError(
+        f"rate limited: try again in {human_duration(wait)}",
+        status=error.status, type=error.type, code=error.code, retry_after=wait, metadata=error.metadata,
+    )
+
+
 def parse_retry_after(value: str | None) -> float | None:
     if not value:
         return None
@@ -149,6 +191,34 @@ def parse_retry_after(value: str | None) -> float | None:
     except ValueError:
         return None  # HTTP-date form: ignore, fall back to back-off
     return max(0.0, seconds)
+
+
+_BY_TYPE: dict[str, type[PoeError]] = {
+    "authentication_error": AuthenticationError,
+    "insufficient_credits": InsufficientCreditsError,
+    "moderation_error": ModerationError,
+    "not_found_error": NotFoundError,
+    "model_not_found": NotFoundError,
+    "request_too_large": RequestTooLargeError,
+    "rate_limit_error": RateLimitError,
+}
+
+
+def error_from_event(err: Any, retryable_types: frozenset[str] | set[str]) -> PoeError:
+    """An `{"error": {...}}` event inside a 200 stream: the same typed error its HTTP status
+    would give (out of points, bad key...), else a StreamError."""
+    if isinstance(err, dict):
+        message = err.get("message") if isinstance(err.get("message"), str) else "The bot reported an error."
+        type_ = err.get("type") if isinstance(err.get("type"), str) else None
+        raw_code = err.get("code")
+        code = raw_code if isinstance(raw_code, (str, int)) and not isinstance(raw_code, bool) else None
+    else:
+        message, type_, code = str(err), None, None
+    cls = _BY_TYPE.get(str(code)) or _BY_TYPE.get(type_ or "") or StreamError
+    error = cls(message, type=type_, code=code)
+    if cls is StreamError:
+        error.retryable = type_ in retryable_types
+    return error
 
 
 def error_from_body(status: int, body: bytes | str | None, retry_after: str | None = None) -> PoeError:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from contextlib import aclosing
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any
@@ -16,27 +17,30 @@ import httpx
 from httpx_sse import EventSource
 
 from poe_tui import __version__
+from poe_tui import config
+from poe_tui.config import DEFAULT_BASE_URL
 from poe_tui.client.errors import (
     AuthenticationError,
     ConnectError,
+    EmptyReply,
+    FirstByteTimeout,
+    IdleTimeout,
     PoeError,
     ProtocolError,
-    StreamError,
+    RateLimitError,
     StreamInterrupted,
     error_from_body,
+    error_from_event,
+    human_duration,
+    rate_limited_for,
 )
-from poe_tui.client.events import Finish, ReasoningDelta, Retrying, StreamEvent, TextDelta, Usage
+from poe_tui.client.events import Finish, ReasoningDelta, Retrying, StreamEvent, StreamProgress, TextDelta, Usage
 from poe_tui.client.records import Balance, Bot, ChatReply, PointsEntry, PointsPage, parse_models
 from poe_tui.client.retry import RateLimiter, RetryPolicy
 
-DEFAULT_BASE_URL = "https://api.poe.com"
-RETRYABLE_STREAM_ERROR_TYPES = {
-    "timeout_error",
-    "rate_limit_error",
-    "provider_error",
-    "upstream_error",
-    "overloaded_error",
-}
+RETRYABLE_STREAM_ERROR_TYPES = frozenset(
+    {"timeout_error", "rate_limit_error", "provider_error", "upstream_error", "overloaded_error"}
+)
 
 
 class PoeClient:
@@ -50,24 +54,59 @@ class PoeClient:
         api_key: str | None,
         *,
         base_url: str = DEFAULT_BASE_URL,
-        connect_timeout: float = 10.0,
-        read_timeout: float = 180.0,
+        connect_timeout: float = config.CONNECT_TIMEOUT,
+        read_timeout: float | None = None,
+        first_byte_timeout: float | None = None,
+        slow_first_byte_timeout: float | None = None,
+        idle_timeout: float | None = None,
+        request_timeout: float = config.REQUEST_TIMEOUT,
         retry: RetryPolicy | None = None,
         limiter: RateLimiter | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        """Timeouts, in seconds: `connect_timeout` to open the connection; `first_byte_timeout`
+        from the request to the reply's first event (`slow_first_byte_timeout` for media and
+        reasoning bots, see `know_bots`); `idle_timeout` between events once the reply has
+        started; `request_timeout` for a whole balance, catalogue or history call, retries
+        included. `read_timeout` (older name) sets first-byte and idle where those are not given."""
         self._api_key = api_key
         self.base_url = base_url.rstrip("/")
         self.retry = retry or RetryPolicy()
         self.limiter = limiter or RateLimiter()
         self._sleep = sleep
+        self.connect_timeout = connect_timeout
+        self.first_byte_timeout = first_byte_timeout or read_timeout or config.FIRST_BYTE_TIMEOUT
+        self.slow_first_byte_timeout = max(
+            slow_first_byte_timeout or read_timeout or config.SLOW_FIRST_BYTE_TIMEOUT, self.first_byte_timeout
+        )
+        self.idle_timeout = idle_timeout or read_timeout or config.IDLE_TIMEOUT
+        self.request_timeout = request_timeout
+        self.progress: StreamProgress | None = None  # the newest stream's, for a UI to poll
+        self._slow_models: set[str] = set()
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
-            timeout=httpx.Timeout(read_timeout, connect=connect_timeout, write=30.0, pool=connect_timeout),
+            # Stream waits are timed per phase below; this only stops a socket read from hanging forever.
+            timeout=httpx.Timeout(
+                max(self.slow_first_byte_timeout, self.idle_timeout, request_timeout) + 5,
+                connect=connect_timeout, write=30.0, pool=connect_timeout,
+            ),
             headers={"User-Agent": f"poe-tui/{__version__}"},
             transport=transport,
         )
+
+    def know_bots(self, bots: Iterable[Bot]) -> None:
+        """Learn which bots are slow to start (media, reasoning): they get the longer first-byte
+        timeout. `list_models` calls this itself; call it with a cached catalogue too."""
+        for bot in bots:
+            names = {bot.id.lower(), bot.display_name.lower()}
+            if bot.slow_to_start:
+                self._slow_models |= names
+            else:
+                self._slow_models -= names
+
+    def first_byte_timeout_for(self, model: str) -> float:
+        return self.slow_first_byte_timeout if model.lower() in self._slow_models else self.first_byte_timeout
 
     def __repr__(self) -> str:
         return f"PoeClient(base_url={self.base_url!r})"
@@ -110,71 +149,115 @@ class PoeClient:
         return payload
 
     async def stream_chat(
-        self, model: str, messages: list[dict[str, Any]], params: dict[str, Any] | None = None
+        self,
+        model: str,
+        messages: list[dict[str, Any]],
+        params: dict[str, Any] | None = None,
+        *,
+        progress: StreamProgress | None = None,
     ) -> AsyncIterator[StreamEvent]:
         """Yield typed events for one reply; raise a PoeError subclass when it fails.
 
-        A stream that ends without [DONE] or a finish_reason raises StreamInterrupted.
-        Closing the generator (or cancelling the task) closes the connection at once.
+        A stream that ends without [DONE] or a finish_reason raises StreamInterrupted; one that
+        sends nothing at all raises EmptyReply; silence past the first-byte or idle timeout
+        raises FirstByteTimeout or IdleTimeout. `progress` (also `self.progress`) tracks the
+        waits as they happen. Closing the generator (or cancelling the task) closes the
+        connection at once.
         """
         payload = self.build_payload(model, messages, params, stream=True)
+        progress = progress or StreamProgress(model, self.first_byte_timeout_for(model), self.idle_timeout)
+        self.progress = progress
         attempt = 0
-        while True:
-            attempt += 1
-            visible = False
-            try:
-                async with aclosing(self._stream_once(payload)) as events:
-                    async for event in events:
-                        if isinstance(event, (TextDelta, ReasoningDelta)):
-                            visible = True
-                        yield event
-                return
-            except PoeError as error:
-                if visible or not self.retry.should_retry(attempt, error):
-                    raise
-                delay = self.retry.delay(attempt, error)
-                yield Retrying(attempt=attempt, delay=delay, error=error)
-                await self._sleep(delay)
+        try:
+            while True:
+                attempt += 1
+                progress.attempt, progress.started = attempt, time.monotonic()
+                visible = False
+                try:
+                    async with aclosing(self._stream_once(payload, progress)) as events:
+                        async for event in events:
+                            if isinstance(event, (TextDelta, ReasoningDelta)):
+                                visible = True
+                            yield event
+                    return
+                except PoeError as error:
+                    if visible or not self.retry.should_retry(attempt, error):
+                        raise self._final(error) from None
+                    delay = self.retry.delay(attempt, error)
+                    yield Retrying(attempt=attempt, delay=delay, error=error)
+                    await self._sleep(delay)
+        finally:
+            progress.ended = True
 
-    async def _stream_once(self, payload: dict[str, Any]) -> AsyncIterator[StreamEvent]:
+    def _final(self, error: PoeError) -> PoeError:
+        """The error to give up with: a wait too long to sit through says when to come back."""
+        limited = isinstance(error, RateLimitError) and self.retry.wait_too_long(error)
+        return rate_limited_for(error) if limited else error
+
+    async def _stream_once(self, payload: dict[str, Any], progress: StreamProgress) -> AsyncIterator[StreamEvent]:
         headers = self._headers()
         await self.limiter.acquire()
         finish_reason: str | None = None
         done = False
+        sent_text = False
+        loop = asyncio.get_running_loop()
+        # Times the wait for each event; off (None) while the consumer holds an event, so its
+        # work never counts as the service's silence.
+        first_deadline = loop.time() + progress.first_byte_timeout
+        wait = asyncio.timeout_at(first_deadline)
         try:
-            async with self._http.stream(
-                "POST", "/v1/chat/completions", json=payload, headers=headers
-            ) as response:
-                if response.status_code >= 400:
-                    body = await response.aread()
-                    raise error_from_body(response.status_code, body, response.headers.get("retry-after"))
-                ctype = response.headers.get("content-type", "")
-                if "text/event-stream" not in ctype:
-                    # Some bots answer a stream request with one JSON body: accept it whole.
-                    body = await response.aread()
-                    for event in _events_from_completion(_parse_json(body)):
-                        yield event
-                    return
-                async for sse in EventSource(response).aiter_sse():
-                    data = sse.data.strip()
-                    if not data:
-                        continue
-                    if data == "[DONE]":
-                        done = True
-                        break
-                    try:
-                        chunk = json.loads(data)
-                    except ValueError:
-                        continue  # a malformed line: skip it, the stream may well recover
-                    if not isinstance(chunk, dict):
-                        continue
-                    if "error" in chunk and chunk["error"]:
-                        raise _stream_error(chunk["error"])
-                    for event in _events_from_chunk(chunk):
-                        if isinstance(event, Finish):
-                            finish_reason = event.reason
-                        else:
+            async with wait:
+                async with self._http.stream(
+                    "POST", "/v1/chat/completions", json=payload, headers=headers
+                ) as response:
+                    if response.status_code >= 400:
+                        body = await response.aread()
+                        raise error_from_body(response.status_code, body, response.headers.get("retry-after"))
+                    ctype = response.headers.get("content-type", "")
+                    if "text/event-stream" not in ctype:
+                        # Some bots answer a stream request with one JSON body: accept it whole.
+                        body = await response.aread()
+                        wait.reschedule(None)
+                        for event in _events_from_completion(_parse_json(body)):
+                            if isinstance(event, (TextDelta, ReasoningDelta)):
+                                progress.touch(len(event.text))
                             yield event
+                        return
+                    async for sse in EventSource(response).aiter_sse():
+                        data = sse.data.strip()
+                        if not data:
+                            continue
+                        if data == "[DONE]":
+                            done = True
+                            break
+                        try:
+                            chunk = json.loads(data)
+                        except ValueError:
+                            continue  # a malformed line: skip it, the stream may well recover
+                        if not isinstance(chunk, dict):
+                            continue
+                        if "error" in chunk and chunk["error"]:
+                            raise error_from_event(chunk["error"], RETRYABLE_STREAM_ERROR_TYPES)
+                        wait.reschedule(None)
+                        for event in _events_from_chunk(chunk):
+                            if isinstance(event, Finish):
+                                finish_reason = event.reason
+                            else:
+                                if isinstance(event, (TextDelta, ReasoningDelta)):
+                                    sent_text = True
+                                    progress.touch(len(event.text))
+                                yield event
+                        # Until the first text, a role-only or usage chunk does not end the first-byte wait.
+                        wait.reschedule(loop.time() + progress.idle_timeout if sent_text else first_deadline)
+        except TimeoutError:
+            if progress.first_data is None:
+                raise FirstByteTimeout(
+                    f"No answer from {payload['model']} in {human_duration(progress.first_byte_timeout)}: nothing arrived."
+                ) from None
+            raise IdleTimeout(
+                f"{payload['model']} stopped sending for {human_duration(progress.idle_timeout)}: "
+                f"{progress.chars:,} characters were kept."
+            ) from None
         except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
             if finish_reason is None:
                 raise StreamInterrupted(f"The connection closed mid-reply ({type(exc).__name__}).") from None
@@ -186,6 +269,8 @@ class PoeClient:
             raise ConnectError(f"Could not reach {self.base_url}: {_plain(exc)}") from None
         if not done and finish_reason is None:
             raise StreamInterrupted("The stream ended before the reply was complete.")
+        if not sent_text and finish_reason is None:
+            raise EmptyReply("The bot sent nothing.")
         yield Finish(finish_reason or "stop")
 
     async def chat(
@@ -193,13 +278,17 @@ class PoeClient:
     ) -> ChatReply:
         """A whole reply in one response (no streaming)."""
         payload = self.build_payload(model, messages, params, stream=False)
-        body = await self._request_json("POST", "/v1/chat/completions", json=payload)
+        body = await self._request_json(
+            "POST", "/v1/chat/completions", json=payload, timeout=self.first_byte_timeout_for(model)
+        )
         return reply_from_completion(body, model)
 
     # ------------------------------------------------------- account and models
 
     async def list_models(self) -> list[Bot]:
-        return parse_models(await self._request_json("GET", "/v1/models"))
+        bots = parse_models(await self._request_json("GET", "/v1/models"))
+        self.know_bots(bots)
+        return bots
 
     async def balance(self, *, retry: bool = True) -> Balance:
         """`retry=False` for background refreshes that must fail fast rather than back off."""
@@ -238,16 +327,25 @@ class PoeClient:
             if cursor is None:
                 return
 
-    async def _request_json(self, method: str, path: str, *, retry: bool = True, **kwargs: Any) -> Any:
+    async def _request_json(
+        self, method: str, path: str, *, retry: bool = True, timeout: float | None = None, **kwargs: Any
+    ) -> Any:
+        """One call, retries included, within `timeout` (default `request_timeout`): a balance
+        or catalogue request gives up in seconds, never minutes."""
+        limit = timeout or self.request_timeout
         attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return await self._request_once(method, path, **kwargs)
-            except PoeError as error:
-                if not retry or not self.retry.should_retry(attempt, error):
-                    raise
-                await self._sleep(self.retry.delay(attempt, error))
+        try:
+            async with asyncio.timeout(limit):
+                while True:
+                    attempt += 1
+                    try:
+                        return await self._request_once(method, path, **kwargs)
+                    except PoeError as error:
+                        if not retry or not self.retry.should_retry(attempt, error):
+                            raise self._final(error) from None
+                        await self._sleep(self.retry.delay(attempt, error))
+        except TimeoutError:
+            raise ConnectError(f"No answer from {self.base_url} in {human_duration(limit)}.") from None
 
     async def _request_once(self, method: str, path: str, **kwargs: Any) -> Any:
         headers = self._headers()
@@ -282,18 +380,6 @@ def _parse_json(body: bytes) -> Any:
         return json.loads(body)
     except ValueError:
         raise ProtocolError("The service answered with something that is not JSON.") from None
-
-
-def _stream_error(err: Any) -> StreamError:
-    if isinstance(err, dict):
-        message = err.get("message") if isinstance(err.get("message"), str) else "The bot reported an error."
-        type_ = err.get("type") if isinstance(err.get("type"), str) else None
-        code = err.get("code") if isinstance(err.get("code"), (str, int)) else None
-    else:
-        message, type_, code = str(err), None, None
-    error = StreamError(message, type=type_, code=code)
-    error.retryable = type_ in RETRYABLE_STREAM_ERROR_TYPES
-    return error
 
 
 def _usage(raw: Any) -> Usage | None:

@@ -10,6 +10,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 
+MEDIA_MODALITIES = frozenset({"image", "video", "audio"})
+
+
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -142,6 +145,11 @@ class Bot:
     @property
     def reasons(self) -> bool:
         return self.reasoning is not None
+
+    @property
+    def slow_to_start(self) -> bool:
+        """Media and reasoning bots really do think for tens of seconds before the first byte."""
+        return self.reasons or bool(MEDIA_MODALITIES.intersection(self.output_modalities))
 
     @property
     def name(self) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from poe_tui.client.errors import PoeError
+from poe_tui.config import MAX_RETRY_AFTER
 
 
 @dataclass
@@ -21,18 +22,21 @@ class RetryPolicy:
     max_retries: int = 4
     base_delay: float = 0.5
     max_delay: float = 30.0
-    max_retry_after: float = 120.0
+    max_retry_after: float = MAX_RETRY_AFTER  # a longer Retry-After fails at once, saying when to come back
     rng: random.Random = field(default_factory=random.Random)
 
     def delay(self, attempt: int, error: PoeError) -> float:
         """Seconds to wait before retry number `attempt` (1-based)."""
         if error.retry_after is not None:
-            return min(error.retry_after, self.max_retry_after)
+            return min(error.retry_after, self.max_retry_after)  # should_retry refuses longer waits
         ceiling = min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
         return ceiling / 2 + self.rng.uniform(0, ceiling / 2)  # "equal jitter": never zero, never in lock-step
 
+    def wait_too_long(self, error: PoeError) -> bool:
+        return error.retry_after is not None and error.retry_after > self.max_retry_after
+
     def should_retry(self, attempt: int, error: PoeError) -> bool:
-        return error.retryable and attempt <= self.max_retries
+        return error.retryable and attempt <= self.max_retries and not self.wait_too_long(error)
 
 
 class RateLimiter:

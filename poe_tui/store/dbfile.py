@@ -14,7 +14,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from .errors import CorruptDatabase
+from .errors import CorruptDatabase, StoreError
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -44,9 +44,12 @@ def make_private(path: Path) -> None:
 
 def make_private_dir(directory: Path) -> None:
     """The app's own data directory is 0700, whoever created it."""
-    directory.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-    if directory.stat().st_mode & 0o777 != DIR_MODE:
-        os.chmod(directory, DIR_MODE)
+    try:
+        directory.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        if directory.stat().st_mode & 0o777 != DIR_MODE:
+            os.chmod(directory, DIR_MODE)
+    except OSError as exc:
+        raise StoreError(f"cannot create {directory}: {exc.strerror or exc}") from exc
 
 
 # ------------------------------------------------------------ clean close
