@@ -4,11 +4,16 @@ stored rows and a stream of typed events. UI-free: the TUI and the CLI both driv
 Durability rules: the user row is committed before the request leaves; the reply row exists
 from the first token and is flushed at least every `flush_interval` seconds; whatever happens
 (finish, error, cancel), the row ends with a status and keeps what arrived.
+
+Every store call runs on the store's own thread (`AsyncStore`): a database locked by another
+process delays the save, never the event loop. The events say everything that happened, so a
+UI renders them and never reads the store to find out.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import difflib
 import re
 from collections.abc import AsyncIterator, Callable, Iterable
@@ -28,10 +33,13 @@ from poe_tui.client import (
     Usage,
 )
 from poe_tui.store import Store, StoreError
+from poe_tui.store.asyncstore import AsyncStore
 from poe_tui.store.records import Message
 
 MENTION = re.compile(r"^@([A-Za-z0-9][\w.\-]*)(?:\s+|$)", re.DOTALL)
 TITLE_LENGTH = 60
+BUSY_PATIENCE = 120.0  # seconds a final save keeps retrying while another process holds the lock
+CANCELLED = "Cancelled before the reply was complete."
 
 
 class ChatInputError(ValueError):
@@ -40,7 +48,10 @@ class ChatInputError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class UserSaved:
+    """The user's turn is on disk; the request to `bot` is about to leave."""
+
     message: Message
+    bot: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,25 +62,43 @@ class ReplyStarted:
 
 @dataclass(frozen=True, slots=True)
 class ReplyFinished:
+    """`saved_chars` < len(content) when the disk refused part of it (`save_error` says why)."""
+
     message: Message
+    save_error: str | None = None
+    saved_chars: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ReplyFailed:
-    """The reply ended badly: `message` is the stored row (status 'error' or 'interrupted')."""
+    """The reply ended badly: `message` is its final row (status 'error' or 'interrupted')."""
 
     message: Message
     error: PoeError | None
     suggestions: tuple[str, ...] = ()
+    save_error: str | None = None
+    saved_chars: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecentsChanged:
+    """A bot answered: the recent bots, most recent first."""
+
+    recents: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class BalanceUpdated:
+    """The balance after a reply; `message` is that reply with its points (`cost`) recorded."""
+
     points: int
     cost: int | None
+    message: Message | None = None
 
 
-ChatEvent = Union[UserSaved, ReplyStarted, TextDelta, ReasoningDelta, Retrying, ReplyFinished, ReplyFailed, BalanceUpdated]
+ChatEvent = Union[
+    UserSaved, ReplyStarted, TextDelta, ReasoningDelta, Retrying, ReplyFinished, ReplyFailed, RecentsChanged, BalanceUpdated
+]
 
 
 def parse_mention(text: str) -> tuple[str | None, str]:
@@ -104,49 +133,84 @@ def history_payload(messages: Iterable[Message], system_prompt: str | None) -> l
     return payload
 
 
-class _ReplyBuffer:
-    """The reply being streamed: its row appears with the first text, and is flushed on a timer
-    (so a bot that pauses mid-reply still has everything so far on disk)."""
+def _is_busy(exc: StoreError) -> bool:
+    text = str(exc)
+    return "locked" in text or "busy" in text
 
-    def __init__(self, store: Store, conversation_id: str, parent_id: str, bot: str) -> None:
-        self.store, self.conversation_id, self.parent_id, self.bot = store, conversation_id, parent_id, bot
-        self.id: str | None = None
+
+_END = object()
+
+
+class _ReplyBuffer:
+    """The reply being streamed: its row appears with the first text and is flushed on a timer
+    (so a bot that pauses mid-reply still has everything so far on disk). It remembers how much
+    reached the disk, so a failed save is reported exactly and can be retried."""
+
+    def __init__(self, db: AsyncStore, conversation_id: str, parent_id: str, bot: str) -> None:
+        self.db, self.conversation_id, self.parent_id, self.bot = db, conversation_id, parent_id, bot
+        self.row: Message | None = None
         self.content: list[str] = []
         self.reasoning: list[str] = []
         self.dirty = False
+        self.saved_chars = 0
+        self.save_error: str | None = None
+        self.final: dict[str, Any] = {}
 
-    def add(self, event: TextDelta | ReasoningDelta) -> bool:
-        """Take a delta; True when this created the row (the reply has started)."""
+    @property
+    def id(self) -> str | None:
+        return self.row.id if self.row is not None else None
+
+    def add(self, event: TextDelta | ReasoningDelta) -> None:
         (self.content if isinstance(event, TextDelta) else self.reasoning).append(event.text)
-        if self.id is None:
-            self._create("streaming")
-            return True
         self.dirty = True
-        return False
 
-    def _create(self, status: str) -> None:
-        self.id = self.store.add_message(
-            self.conversation_id, "assistant", "".join(self.content), parent_id=self.parent_id,
-            bot=self.bot, status=status, reasoning="".join(self.reasoning),
-        ).id
+    async def create(self) -> None:
+        text = "".join(self.content)
+        self.row = await self.db.add_message(
+            self.conversation_id, "assistant", text, parent_id=self.parent_id,
+            bot=self.bot, status="streaming", reasoning="".join(self.reasoning),
+        )
+        self.saved_chars = len(text)
 
     async def flush_every(self, interval: float) -> None:
         while True:
             await asyncio.sleep(interval)
-            if self.dirty and self.id is not None:
+            if self.dirty and self.row is not None:
                 try:
-                    self._write()
+                    await self._write()
                 except StoreError:
                     pass  # busy or briefly unwritable: keep streaming, the next tick retries
 
-    def _write(self, **fields: Any) -> None:
+    async def _write(self, **fields: Any) -> None:
         self.dirty = False
-        self.store.update_message(self.id, content="".join(self.content), reasoning="".join(self.reasoning), **fields)
+        text = "".join(self.content)
+        await self.db.update_message(self.row.id, content=text, reasoning="".join(self.reasoning), **fields)
+        self.saved_chars = len(text)
 
-    def finish(self, **fields: Any) -> None:
-        if self.id is None:
-            self._create("streaming")
-        self._write(**fields)
+    async def finish(self, **fields: Any) -> None:
+        """The last save: waits out another process's lock; a full disk is remembered, not raised."""
+        self.final = fields
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + BUSY_PATIENCE
+        while True:
+            try:
+                if self.row is None:
+                    await self.create()
+                await self._write(**fields)
+                self.save_error = None
+                return
+            except StoreError as exc:
+                if _is_busy(exc) and loop.time() < deadline:
+                    await asyncio.sleep(0.2)
+                    continue
+                self.save_error = str(exc)
+                return
+
+    def message(self) -> Message | None:
+        """The reply as it ends, from memory (what the disk holds may be less: see save_error)."""
+        if self.row is None:
+            return None
+        return dataclasses.replace(self.row, content="".join(self.content), reasoning="".join(self.reasoning), **self.final)
 
 
 class ChatSession:
@@ -154,7 +218,7 @@ class ChatSession:
 
     def __init__(
         self,
-        store: Store,
+        store: Store | AsyncStore,
         client: PoeClient,
         *,
         bot: str,
@@ -162,43 +226,48 @@ class ChatSession:
         flush_interval: float = 0.5,
         known_bots: Callable[[], Iterable[str]] | None = None,
     ) -> None:
-        self.store = store
+        self.db = store if isinstance(store, AsyncStore) else AsyncStore(store)
+        self.store = self.db.sync  # for scripts and tests; the session itself always awaits `db`
         self.client = client
         self.bot = bot
         self.conversation_id = conversation_id
         self.flush_interval = flush_interval
         self.known_bots = known_bots or (lambda: ())
         self.last_balance: int | None = None
-        cached = store.cached_balance()
-        if cached is not None:
-            self.last_balance = cached[0]
+        self.unsaved: _ReplyBuffer | None = None  # a reply the disk refused, kept for save_unsaved()
+        self._pump: asyncio.Task | None = None
+        self._idle = asyncio.Event()  # set when no reply is being streamed or saved
+        self._idle.set()
 
     # ----------------------------------------------------------- conversation
 
-    def messages(self, limit: int | None = None) -> list[Message]:
+    async def messages(self, limit: int | None = None) -> list[Message]:
         if self.conversation_id is None:
             return []
-        return self.store.get_messages(self.conversation_id, limit=limit)
+        return await self.db.get_messages(self.conversation_id, limit=limit)
 
     def new_conversation(self) -> None:
         """Start afresh; the conversation row is created by the first send."""
         self.conversation_id = None
 
-    def open(self, conversation_id: str) -> None:
-        if self.store.get_conversation(conversation_id) is None:
+    async def open(self, conversation_id: str) -> list[Message]:
+        """Make `conversation_id` current (its last bot becomes the bot); returns its messages."""
+        if await self.db.get_conversation(conversation_id) is None:
             raise ChatInputError(f"No conversation with id {conversation_id}.")
         self.conversation_id = conversation_id
-        last_bot = next((m.bot for m in reversed(self.messages()) if m.role == "assistant" and m.bot), None)
+        messages = await self.messages()
+        last_bot = next((m.bot for m in reversed(messages) if m.role == "assistant" and m.bot), None)
         if last_bot:
             self.bot = last_bot
+        return messages
 
-    def set_system_prompt(self, text: str | None) -> None:
-        self._ensure_conversation(title=None)
-        self.store.set_system_prompt(self.conversation_id, text or None)
+    async def set_system_prompt(self, text: str | None) -> None:
+        await self._ensure_conversation(title=None)
+        await self.db.set_system_prompt(self.conversation_id, text or None)
 
-    def _ensure_conversation(self, title: str | None) -> str:
+    async def _ensure_conversation(self, title: str | None) -> str:
         if self.conversation_id is None:
-            self.conversation_id = self.store.create_conversation(title=title).id
+            self.conversation_id = (await self.db.create_conversation(title=title)).id
         return self.conversation_id
 
     # ------------------------------------------------------------------- send
@@ -211,46 +280,104 @@ class ChatSession:
         if not body.strip():
             raise ChatInputError("The message is empty.")
         target = bot or self.bot
-        conv_id = self._ensure_conversation(title=make_title(body))
-        conv = self.store.get_conversation(conv_id)
-        if conv is not None and not conv.title:
-            self.store.rename_conversation(conv_id, make_title(body))
-        previous = self.store.last_message(conv_id)
-        user = self.store.add_message(conv_id, "user", body, parent_id=previous.id if previous else None)
-        yield UserSaved(user)
+        conv_id = await self._ensure_conversation(title=make_title(body))
+        user = await self.db.run(_save_user_turn, self.db.sync, conv_id, body)
+        yield UserSaved(user, target)
         async with aclosing(self._reply(user, target, params)) as events:
             async for event in events:
                 yield event
 
     async def retry(self, *, bot: str | None = None, params: dict[str, Any] | None = None) -> AsyncIterator[ChatEvent]:
         """Re-send the last user turn; the new reply is a sibling of the old one (history kept)."""
-        user = next((m for m in reversed(self.messages()) if m.role == "user"), None)
+        user = next((m for m in reversed(await self.messages()) if m.role == "user"), None)
         if user is None:
             raise ChatInputError("There is no message to retry.")
         async with aclosing(self._reply(user, bot or self.bot, params)) as events:
             async for event in events:
                 yield event
 
-    async def _reply(self, user: Message, bot: str, params: dict[str, Any] | None) -> AsyncIterator[ChatEvent]:
-        conv_id = user.conversation_id
-        conv = self.store.get_conversation(conv_id)
-        thread = self.store.get_thread(conv_id, user.id)
-        payload = history_payload(thread, conv.system_prompt if conv else None)
-        if self.last_balance is None:
-            await self._fetch_balance()  # once ever: without it the first reply's cost is unknown
+    def cancel(self) -> bool:
+        """Stop the reply that is streaming; its generator then reports how it ended."""
+        if self._pump is None or self._pump.done():
+            return False
+        self._pump.cancel()
+        return True
 
-        reply = _ReplyBuffer(self.store, conv_id, user.id, bot)
-        usage: Usage | None = None
-        finish: str | None = None
-        status, error, error_text = "interrupted", None, "Cancelled before the reply was complete."
-        ticker = asyncio.create_task(reply.flush_every(self.flush_interval))
+    async def stop(self, timeout: float = 10.0) -> None:
+        """Cancel a streaming reply and wait until its last save is done (quitting the app)."""
+        self.cancel()
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except asyncio.TimeoutError:
+            pass
+
+    async def save_unsaved(self) -> int:
+        """Retry saving a reply the disk refused; returns how many characters are now saved."""
+        reply = self.unsaved
+        if reply is None:
+            return 0
+        await reply.finish(**reply.final)
+        if reply.save_error is not None:
+            raise StoreError(reply.save_error)
+        self.unsaved = None
+        return reply.saved_chars
+
+    async def _stream_into(self, queue: asyncio.Queue, bot: str, payload: list[dict[str, Any]], params: dict[str, Any] | None) -> None:
+        """Read the HTTP stream into `queue`, ending with `_END` or the exception that ended it;
+        running apart from the consumer lets `cancel()` stop it and the consumer batch chunks."""
         try:
             async with aclosing(self.client.stream_chat(bot, payload, params)) as stream:
                 async for event in stream:
-                    if isinstance(event, (TextDelta, ReasoningDelta)):
-                        if reply.add(event):
-                            self.store.add_recent_bot(bot)  # it answered: a name worth offering again
+                    queue.put_nowait(event)
+            queue.put_nowait(_END)
+        except BaseException as exc:  # CancelledError included: the consumer records how it ended
+            queue.put_nowait(exc)
+            if not isinstance(exc, Exception):
+                raise
+
+    async def _reply(self, user: Message, bot: str, params: dict[str, Any] | None) -> AsyncIterator[ChatEvent]:
+        conv_id = user.conversation_id
+        conv, thread, cached = await self.db.run(_thread_and_balance, self.db.sync, conv_id, user.id)
+        payload = history_payload(thread, conv.system_prompt if conv else None)
+        if self.last_balance is None:
+            self.last_balance = cached
+
+        reply = _ReplyBuffer(self.db, conv_id, user.id, bot)
+        self._idle.clear()
+        usage: Usage | None = None
+        finish: str | None = None
+        status, error, error_text = "interrupted", None, CANCELLED
+        queue: asyncio.Queue = asyncio.Queue()
+        pump = self._pump = asyncio.create_task(self._stream_into(queue, bot, payload, params))
+        # A pump cancelled before it ran never reports: say so for it.
+        pump.add_done_callback(lambda t: queue.put_nowait(asyncio.CancelledError()) if t.cancelled() else None)
+        # Once ever, alongside the stream: without a reading before it, the first cost is unknown.
+        balance = asyncio.create_task(self._fetch_balance()) if self.last_balance is None else None
+        ticker = asyncio.create_task(reply.flush_every(self.flush_interval))
+        try:
+            ended = False
+            while not ended:
+                batch = [await queue.get()]
+                while not queue.empty():
+                    batch.append(queue.get_nowait())
+                for event in _coalesce(batch):
+                    if event is _END:
+                        status, error_text, ended = "complete", None, True
+                    elif isinstance(event, BaseException):
+                        ended = True
+                        if isinstance(event, PoeError):
+                            status = "interrupted" if isinstance(event, StreamInterrupted) else "error"
+                            error, error_text = event, event.message
+                        elif not isinstance(event, asyncio.CancelledError):  # a bug or a local failure
+                            status, error_text = "error", f"{type(event).__name__}: {event}"
+                            raise event
+                    elif isinstance(event, (TextDelta, ReasoningDelta)):
+                        reply.add(event)
+                        if reply.row is None:
+                            await reply.create()
                             yield ReplyStarted(reply.id, bot)
+                            await self.db.add_recent_bot(bot)  # it answered: a name worth offering again
+                            yield RecentsChanged(tuple(await self.db.recent_bots()))
                         yield event
                     elif isinstance(event, Usage):
                         usage = event
@@ -258,16 +385,11 @@ class ChatSession:
                         finish = event.reason
                     elif isinstance(event, Retrying):
                         yield event
-            status, error_text = "complete", None
-        except PoeError as exc:
-            status = "interrupted" if isinstance(exc, StreamInterrupted) else "error"
-            error, error_text = exc, exc.message
-        except Exception as exc:  # a bug or a local failure: say what it was, then let it surface
-            status, error_text = "error", f"{type(exc).__name__}: {exc}"
-            raise
         finally:
             # Runs on cancel too (CancelledError / GeneratorExit): the partial reply is kept.
             ticker.cancel()
+            if not pump.done():
+                pump.cancel()
             fields: dict[str, Any] = {"status": status, "finish_reason": finish, "error": error_text}
             if usage is not None:
                 fields.update(
@@ -275,15 +397,22 @@ class ChatSession:
                     completion_tokens=usage.completion_tokens,
                     total_tokens=usage.total_tokens,
                 )
-            reply.finish(**fields)
+            try:
+                await reply.finish(**fields)
+            finally:
+                self.unsaved = reply if reply.save_error else None
+                self._idle.set()
 
-        message = self.store.get_message(reply.id)
+        if balance is not None:
+            await balance
+        message = reply.message()
+        saved = {"save_error": reply.save_error, "saved_chars": reply.saved_chars if reply.save_error else None}
         if status == "complete":
-            yield ReplyFinished(message)
+            yield ReplyFinished(message, **saved)
         else:
             suggestions = suggest_bots(bot, self.known_bots()) if isinstance(error, NotFoundError) else ()
-            yield ReplyFailed(message, error, suggestions)
-        update = await self._charge(reply.id)
+            yield ReplyFailed(message, error, suggestions, **saved)
+        update = await self._charge(message)
         if update is not None:
             yield update
 
@@ -293,7 +422,7 @@ class ChatSession:
         except PoeError:
             pass
 
-    async def _charge(self, reply_id: str) -> BalanceUpdated | None:
+    async def _charge(self, message: Message) -> BalanceUpdated | None:
         """Refresh the balance; the drop since the last reading is what this reply cost."""
         before = self.last_balance
         try:
@@ -301,8 +430,37 @@ class ChatSession:
         except PoeError:
             return None
         cost = before - points if before is not None and before >= points else None
-        if cost is not None:
-            self.store.update_message(reply_id, points=cost)
         self.last_balance = points
-        self.store.cache_balance(points)
-        return BalanceUpdated(points, cost)
+        try:
+            if cost is not None and self.unsaved is None:
+                await self.db.update_message(message.id, points=cost)
+            await self.db.cache_balance(points)
+        except StoreError:
+            pass  # the figure is still shown; only its record is missing
+        return BalanceUpdated(points, cost, dataclasses.replace(message, points=cost) if cost is not None else message)
+
+
+def _save_user_turn(store: Store, conv_id: str, body: str) -> Message:
+    """One trip to the store's thread: title an untitled conversation, append the user's turn."""
+    conv = store.get_conversation(conv_id)
+    if conv is not None and not conv.title:
+        store.rename_conversation(conv_id, make_title(body))
+    previous = store.last_message(conv_id)
+    return store.add_message(conv_id, "user", body, parent_id=previous.id if previous else None)
+
+
+def _thread_and_balance(store: Store, conv_id: str, user_id: str) -> tuple[Any, list[Message], int | None]:
+    cached = store.cached_balance()
+    return store.get_conversation(conv_id), store.get_thread(conv_id, user_id), cached[0] if cached else None
+
+
+def _coalesce(batch: list[Any]) -> list[Any]:
+    """Runs of text (or reasoning) deltas that arrived together become one: a fast stream then
+    costs the UI one update per batch, not one per chunk."""
+    out: list[Any] = []
+    for event in batch:
+        if out and type(event) in (TextDelta, ReasoningDelta) and type(out[-1]) is type(event):
+            out[-1] = type(event)(out[-1].text + event.text)
+        else:
+            out.append(event)
+    return out

@@ -232,9 +232,9 @@ async def _ask(runtime, text, bot, continue_, conversation, system, as_json, sho
             known_bots=lambda: [b.get("metadata", {}).get("display_name") or b.get("id") for b in cached if isinstance(b, dict)],
         )
         if conv_id and not bot:
-            session.open(conv_id)
+            await session.open(conv_id)
         if system:
-            session.set_system_prompt(system)
+            await session.set_system_prompt(system)
         result: dict[str, Any] = {}
         ended_with_newline = True
         task = asyncio.current_task()

@@ -42,7 +42,7 @@ async def test_send_saves_both_turns_and_records_the_bot(session):
     kinds = [type(e) for e in events]
     assert kinds[0] is UserSaved and ReplyStarted in kinds and ReplyFinished in kinds
     assert kinds.index(UserSaved) < kinds.index(ReplyStarted) < kinds.index(ReplyFinished)
-    msgs = session.messages()
+    msgs = (await session.messages())
     assert [m.role for m in msgs] == ["user", "assistant"]
     reply = msgs[1]
     assert reply.bot == "Demo-Echo" and reply.status == "complete" and reply.finish_reason == "stop"
@@ -56,7 +56,7 @@ async def test_points_are_recorded_per_reply(session):
     events = await run(session.send("hello"))
     update = next(e for e in events if isinstance(e, BalanceUpdated))
     assert update.cost and update.cost > 0
-    assert session.messages()[-1].points == update.cost
+    assert (await session.messages())[-1].points == update.cost
     assert session.store.cached_balance()[0] == update.points
 
 
@@ -100,7 +100,7 @@ async def test_cancel_keeps_the_partial_reply_marked_interrupted(session, emulat
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    reply = session.messages()[-1]
+    reply = (await session.messages())[-1]
     assert reply.role == "assistant" and reply.status == "interrupted" and reply.content
     assert reply.bot == "Demo-Long"
 
@@ -119,7 +119,7 @@ async def test_error_before_any_token_is_recorded_as_error(session, emulator):
     events = await run(session.send("hi"))
     failed = next(e for e in events if isinstance(e, ReplyFailed))
     assert failed.message.status == "error" and failed.message.error == "You are out of points"
-    assert [m.role for m in session.messages()] == ["user", "assistant"]
+    assert [m.role for m in (await session.messages())] == ["user", "assistant"]
 
 
 async def test_switching_bots_sends_the_whole_history(session, emulator):
@@ -131,15 +131,15 @@ async def test_switching_bots_sends_the_whole_history(session, emulator):
     sent = req.body["messages"]
     assert [m["role"] for m in sent] == ["user", "assistant", "user"]
     assert sent[0]["content"] == "first question" and sent[2]["content"] == "second question"
-    assert sent[1]["content"] == session.messages()[1].content
-    bots = [m.bot for m in session.messages() if m.role == "assistant"]
+    assert sent[1]["content"] == (await session.messages())[1].content
+    bots = [m.bot for m in (await session.messages()) if m.role == "assistant"]
     assert bots == ["Demo-Echo", "Demo-Markdown"]
 
 
 async def test_mention_routes_one_message(session, emulator):
     await run(session.send("@Demo-Markdown tell me something"))
     assert emulator.state.chat_requests[-1].model == "Demo-Markdown"
-    assert session.messages()[0].content == "tell me something"
+    assert (await session.messages())[0].content == "tell me something"
     assert session.bot == "Demo-Echo"
     await run(session.send("and now?"))
     assert emulator.state.chat_requests[-1].model == "Demo-Echo"
@@ -148,10 +148,10 @@ async def test_mention_routes_one_message(session, emulator):
 async def test_retry_resends_the_last_user_turn_as_a_branch(session, emulator):
     emulator.state.inject(Fault(status=500, error_type="provider_error", message="boom"))
     await run(session.send("please answer"))
-    failed = session.messages()[-1]
+    failed = (await session.messages())[-1]
     assert failed.status == "error"
     await run(session.retry())
-    thread = session.messages()
+    thread = (await session.messages())
     assert [m.role for m in thread] == ["user", "assistant"]
     assert thread[-1].status == "complete" and thread[-1].parent_id == thread[0].id
     assert session.store.get_message(failed.id) is not None, "the failed attempt is kept as a sibling"
@@ -159,7 +159,7 @@ async def test_retry_resends_the_last_user_turn_as_a_branch(session, emulator):
 
 
 async def test_system_prompt_is_sent_first(session, emulator):
-    session.set_system_prompt("Answer in French.")
+    await session.set_system_prompt("Answer in French.")
     await run(session.send("hello"))
     assert emulator.state.chat_requests[-1].body["messages"][0] == {"role": "system", "content": "Answer in French."}
 

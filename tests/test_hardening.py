@@ -72,7 +72,7 @@ async def test_a_failed_flush_does_not_kill_the_reply(emulator, api_key, tmp_pat
         session = ChatSession(store, client, bot="Demo-Long", flush_interval=0.05)
         events = [e async for e in session.send("tokens=150")]
     assert failures and any(isinstance(e, ReplyFinished) for e in events)
-    assert session.messages()[-1].status == "complete"
+    assert (await session.messages())[-1].status == "complete"
 
 
 class ExplodingClient:
@@ -100,7 +100,7 @@ async def test_unexpected_exception_is_recorded_as_error_not_cancel(emulator, ap
         with pytest.raises(RuntimeError):
             async for _ in session.send("hi"):
                 pass
-    reply = session.messages()[-1]
+    reply = (await session.messages())[-1]
     assert reply.status == "error" and reply.error == "RuntimeError: decoder exploded" and reply.content
 
 
@@ -114,7 +114,7 @@ async def test_consumer_that_stops_early_and_closes_leaves_interrupted(emulator,
             async for event in events:
                 if isinstance(event, TextDelta):
                     break
-    reply = session.messages()[-1]
+    reply = (await session.messages())[-1]
     assert reply.status == "interrupted" and reply.content
 
 

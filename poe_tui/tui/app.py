@@ -18,14 +18,17 @@ from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from poe_tui import config
+from poe_tui.service import PoeService
 from poe_tui.tui import keys
 from poe_tui.tui.clipboard import Clipboard, NativeBackend, OSC52Backend
 from poe_tui.tui.screens.chat import ChatScreen
 from poe_tui.tui.themes import PACKAGE_THEMES, load_themes
 
 if TYPE_CHECKING:
-    from poe_tui.client import Bot, PoeClient
+    from poe_tui.chat import ChatSession
+    from poe_tui.client import Bot
     from poe_tui.runtime import Runtime
+    from poe_tui.service import Startup
     from poe_tui.store import Store
 
 
@@ -89,20 +92,24 @@ class PoeApp(App[None]):
     ) -> None:
         super().__init__()
         self.runtime = runtime
+        self.service = PoeService(runtime, open_store)
         self.copier = clipboard or Clipboard([OSC52Backend(self.copy_to_clipboard), NativeBackend()])
-        self._open_store = open_store or runtime.open_store
         self._first_frame = first_frame
         self._remember_theme = remember_theme
-        self.store: Store | None = None
-        self.client: PoeClient | None = None
-        self.session: Any = None  # poe_tui.chat.ChatSession once started
-        self.bots: list[Bot] = []
-        self.ready = False  # store open and (if possible) client built
+        self.ready = False  # store open and (if there is a key) the session built
         # Ids are checked after the first frame (that needs every screen's bindings imported).
         self.keymap = {i: k for i, k in runtime.settings.keys.items() if isinstance(k, str) and k.strip()}
         self._startup_notes: list[tuple[str, str]] = []
         self.chat_screen = ChatScreen(bot=runtime.settings.default_bot)
         self._load_themes()
+
+    @property
+    def session(self) -> ChatSession | None:
+        return self.service.session
+
+    @property
+    def bots(self) -> list[Bot]:
+        return self.service.bots
 
     # ------------------------------------------------------------ themes
 
@@ -154,46 +161,71 @@ class PoeApp(App[None]):
 
     @work(thread=True, group="keymap")
     def check_keymap(self) -> None:
-        _, problems = keys.check_keymap(self.runtime.settings.keys, {i for i, _, _ in keys.other_bindings()})
+        _, problems = keys.check_keymap(self.runtime.settings.keys, {i for i, _, _ in self.other_bindings()})
         for problem in problems:
             self.call_from_thread(self.notice, f"[keys] {problem} (see F1 for the ids)", severity="warning")
 
-    @work(thread=True, exclusive=True, group="boot")
-    def boot(self) -> None:
-        """Open the store (and, for the demo, start the emulator) off the event loop. The
-        heavier modules (HTTP client, chat session, bot list) are imported here too."""
-        import poe_tui.chat  # noqa: F401
-        import poe_tui.tui.widgets.model_picker  # noqa: F401
-        from poe_tui.client import parse_models
+    @staticmethod
+    def other_bindings() -> list[tuple[str, str, str]]:
+        """The bindings that screens and widgets declare themselves, for help and the keymap."""
+        from poe_tui.tui.screens.confirm import ConfirmScreen
+        from poe_tui.tui.screens.help import HelpScreen
+        from poe_tui.tui.screens.history import HistoryScreen
+        from poe_tui.tui.screens.login import LoginScreen
+        from poe_tui.tui.screens.rename import RenameScreen
+        from poe_tui.tui.widgets.model_picker import ModelPicker
+
+        return keys.other_bindings([
+            ("Bot list", ModelPicker), ("History", HistoryScreen), ("Rename", RenameScreen),
+            ("Login", LoginScreen), ("Question", ConfirmScreen), ("Help", HelpScreen),
+        ])
+
+    @work(exclusive=True, group="boot")
+    async def boot(self) -> None:
+        """Open the store (and, for the demo, start the emulator) off the event loop."""
+        import poe_tui.tui.widgets.model_picker  # noqa: F401  (off the first frame's path)
+
+        from poe_tui.service import CorruptDatabase
 
         try:
-            store = self._open_store()  # opening recovers replies orphaned by a dead process
-            cached, _ = store.cached_bots()
-            bots = parse_models(cached)
-            balance = store.cached_balance()
-            recents, favourites = store.recent_bots(), store.favourite_bots()
-            if self.runtime.demo and not recents:  # a newcomer's first look: the showcase bots on top
-                from poe_tui.runtime import DEMO_BOTS
-
-                for name in reversed(DEMO_BOTS):
-                    store.add_recent_bot(name)
-                recents = store.recent_bots()
-        except Exception as exc:  # StoreError, OSError: the app stays up and says why
-            self.call_from_thread(self.notice, f"Cannot open the history: {exc}", title="History unavailable", severity="error", timeout=30)
+            start = await self.service.start()
+        except CorruptDatabase as exc:
+            self.chat_screen.bar.status = "history damaged"
+            self._offer_fresh_history(str(exc))
             return
-        if self.runtime.demo:
-            try:
-                self.runtime.start_demo_emulator()
-            except Exception as exc:
-                self.call_from_thread(self.notice, f"Cannot start the demo emulator: {exc}", severity="error", timeout=30)
-        self.call_from_thread(self._store_ready, store, bots, balance[0] if balance else None, recents, favourites)
+        except Exception as exc:  # StoreError, OSError: the app stays up and says why
+            self.chat_screen.bar.status = "history unavailable"
+            self.notice(f"Cannot open the history: {exc}", title="History unavailable", severity="error", timeout=30)
+            return
+        self._store_ready(start)
 
-    def _store_ready(self, store: Store, bots: list[Bot], balance: int | None, recents: list[str], favourites: list[str]) -> None:
-        self.store = store
-        self.bots = bots
-        self.chat_screen.show_catalog(bots, recents, favourites)
-        self.chat_screen.show_balance(balance, None)
-        if self.runtime.demo or self.runtime.settings.api_key:
+    def _offer_fresh_history(self, problem: str) -> None:
+        """A damaged file is never written into: offer to keep it aside and start afresh."""
+        from poe_tui.tui.screens.confirm import ConfirmScreen
+
+        question = (
+            f"The history database is damaged:\n{problem}\n\n"
+            "Keep it aside (renamed, nothing deleted) and start a fresh history?"
+        )
+
+        async def answered(yes: bool | None) -> None:
+            if not yes:
+                self.notice("The history stays closed: nothing will be saved until it is repaired or set aside.", severity="warning", timeout=15)
+                return
+            try:
+                kept = await self.service.set_aside_history()
+            except OSError as exc:
+                self.notice(f"Could not set the damaged file aside: {exc}", severity="error", timeout=30)
+                return
+            self.notice(f"The damaged history is kept as {kept}.", title="Fresh history", timeout=10)
+            self.boot()
+
+        self.push_screen(ConfirmScreen(question, yes="Set aside", no="Leave it"), answered)
+
+    def _store_ready(self, start: Startup) -> None:
+        self.chat_screen.show_catalog(start.bots, start.recents, start.favourites)
+        self.chat_screen.show_balance(start.balance, None)
+        if self.service.has_key:
             self.start_session()
         else:
             self.ready = True
@@ -203,20 +235,7 @@ class PoeApp(App[None]):
 
     def start_session(self) -> None:
         """Build the client and the chat session (again, after a new key); refresh in background."""
-        from poe_tui.chat import ChatSession
-
-        old = self.client
-        self.client = self.runtime.make_client()
-        if old is not None:
-            self.run_worker(old.aclose(), group="close")
-        previous = self.session
-        self.session = ChatSession(
-            self.store,
-            self.client,
-            bot=previous.bot if previous else self.chat_screen.bot,
-            conversation_id=previous.conversation_id if previous else None,
-            known_bots=lambda: [b.name for b in self.bots],
-        )
+        self.service.start_session(self.chat_screen.bot)
         self.ready = True
         self.chat_screen.session_started()
         self.refresh_catalog()
@@ -224,37 +243,31 @@ class PoeApp(App[None]):
 
     @work(exclusive=True, group="models")
     async def refresh_catalog(self) -> None:
-        from poe_tui.client import PoeError
+        from poe_tui.service import PoeError
 
-        if self.client is None or self.store is None:
+        if self.service.client is None:
             return
+        had = bool(self.service.bots)
         try:
-            bots = await self.client.list_models()
+            bots = await self.service.refresh_catalog()
         except PoeError as exc:
-            if not self.bots:
+            if not had:
                 self.notice(f"Could not load the bot list: {exc.message}", title="Bots", severity="warning")
             return
-        self.bots = bots
-        self.store.cache_bots([b.raw for b in bots])
         self.chat_screen.show_catalog(bots, None, None)
 
     @work(exclusive=True, group="balance")
     async def refresh_balance(self) -> None:
-        from poe_tui.client import PoeError
+        from poe_tui.service import ConnectError, PoeError
 
-        if self.client is None or self.store is None:
+        if self.service.client is None:
             return
-        from poe_tui.client import ConnectError
-
         try:
-            points = (await self.client.balance(retry=False)).points
+            points = await self.service.refresh_balance()
         except PoeError as exc:
             self.chat_screen.bar.online = not isinstance(exc, ConnectError)
             return  # the cached figure stays; a failing reply says more
         self.chat_screen.bar.online = True
-        if self.session is not None:
-            self.session.last_balance = points
-        self.store.cache_balance(points)
         self.chat_screen.show_balance(points, None)
 
     # ------------------------------------------------------------ login
@@ -267,11 +280,7 @@ class PoeApp(App[None]):
             return
         if isinstance(self.screen, LoginScreen):
             return
-        self.push_screen(LoginScreen(self._check_key, message=message), partial(self._login_done, first_run=first_run))
-
-    async def _check_key(self, key: str) -> int:
-        async with self.runtime.make_client(api_key=key) as client:
-            return (await client.balance(retry=False)).points  # a key check answers at once
+        self.push_screen(LoginScreen(self.service.check_key, message=message), partial(self._login_done, first_run=first_run))
 
     def _login_done(self, result: tuple[str, Any] | None, first_run: bool = False) -> None:
         if result is None:
@@ -291,19 +300,20 @@ class PoeApp(App[None]):
         elif kind == "demo":
             self.switch_to_demo()
 
-    def switch_to_demo(self) -> None:
+    @work(exclusive=True, group="boot")
+    async def switch_to_demo(self) -> None:
         from poe_tui.runtime import DEMO_BOT
 
-        if self.store is not None:
-            self.store.close()
-            self.store = None
-        self.runtime.demo = True
-        self.runtime.settings = replace(self.runtime.settings, default_bot=DEMO_BOT)
-        self.session = None
-        self.run_worker(self.chat_screen.conversation.clear())  # the real history stays apart
+        self.ready = False
+        await self.chat_screen.conversation.clear()  # the real history stays apart
         self.chat_screen.set_bot(DEMO_BOT)
         self.notice("Demo mode: an offline Poe emulator with its own history.", title="Demo")
-        self.boot()
+        try:
+            start = await self.service.switch_to_demo()
+        except Exception as exc:
+            self.notice(f"Cannot start the demo: {exc}", severity="error", timeout=30)
+            return
+        self._store_ready(start)
 
     # ------------------------------------------------------------ helpers
 
@@ -325,16 +335,12 @@ class PoeApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
             return
-        self.push_screen(HelpScreen(self.keymap, keys.other_bindings()))
+        self.push_screen(HelpScreen(self.keymap, self.other_bindings()))
 
     async def action_quit(self) -> None:
+        """Stop a streaming reply first (its last save included), then leave."""
+        await self.service.close()
         self.exit()
 
     async def on_unmount(self) -> None:
-        if self.client is not None:
-            try:
-                await self.client.aclose()
-            except Exception:
-                pass
-        if self.store is not None:
-            self.store.close()
+        await self.service.close()

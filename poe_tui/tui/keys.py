@@ -55,18 +55,9 @@ def bindings(scope: str) -> list[Binding]:
     ]
 
 
-def other_bindings() -> list[tuple[str, str, str]]:
-    """(id, keys, "Where: what") of the bindings that screens and widgets declare themselves."""
-    from poe_tui.tui.screens.confirm import ConfirmScreen
-    from poe_tui.tui.screens.help import HelpScreen
-    from poe_tui.tui.screens.history import HistoryScreen, RenameScreen
-    from poe_tui.tui.screens.login import LoginScreen
-    from poe_tui.tui.widgets.model_picker import ModelPicker
-
-    where = [
-        ("Bot list", ModelPicker), ("History", HistoryScreen), ("Rename", RenameScreen),
-        ("Login", LoginScreen), ("Question", ConfirmScreen), ("Help", HelpScreen),
-    ]
+def other_bindings(where: list[tuple[str, type]]) -> list[tuple[str, str, str]]:
+    """(id, keys, "Where: what") of the bindings that the given screens and widgets declare
+    themselves (the caller names them: this table imports no screen)."""
     out = []
     for label, cls in where:
         for b in cls.BINDINGS:

@@ -23,7 +23,7 @@ async def test_send_streams_a_reply_and_saves_both_turns(make_app, emulator):
         assert "Markdown showcase" in replies[0].body.source
         assert replies[0].message.completion_tokens
         assert app.chat_screen.prompt.text == ""  # sent, so cleared
-        stored = app.session.messages()
+        stored = app.service.db.sync.get_messages(app.session.conversation_id)
         assert [m.role for m in stored] == ["user", "assistant"]
         assert stored[1].content == replies[0].body.source
         # The footer shows the balance the emulator reports after the reply, and the cost.
@@ -60,12 +60,12 @@ async def test_escape_cancels_a_stalled_reply_and_marks_it(make_app, emulator):
         assert reply.message.status == "interrupted"
         assert reply.has_class("-failed")
         assert "interrupted" in str(reply.query_one(".message-header").render())
-        stored = app.session.messages()[-1]
+        stored = app.service.db.sync.get_messages(app.session.conversation_id)[-1]
         assert stored.status == "interrupted" and stored.content == reply.text
         # The app is usable again at once.
         await type_and_send(pilot, "again")
         await settle(pilot)
-        assert app.session.messages()[-1].status == "complete"
+        assert app.service.db.sync.get_messages(app.session.conversation_id)[-1].status == "complete"
 
 
 async def test_switching_bot_mid_conversation_sends_the_whole_history(make_app, emulator):
@@ -137,7 +137,7 @@ async def test_prompt_newline_history_and_command_completion(make_app):
         assert prompt.text == "line one\nline two"
         await pilot.press("enter")
         await settle(pilot)
-        assert app.session.messages()[0].content == "line one\nline two"
+        assert app.service.db.sync.get_messages(app.session.conversation_id)[0].content == "line one\nline two"
         await pilot.press("up")
         assert prompt.text == "line one\nline two"
         await pilot.press("down", "down")
@@ -210,7 +210,7 @@ async def test_fast_typed_command_is_not_completed_away(make_app):
         await pilot.press(*"/model Demo-Echo", "enter", *"hello", "enter")
         await settle(pilot)
         assert app.session.bot == "Demo-Echo"
-        assert app.session.messages()[-1].bot == "Demo-Echo"
+        assert app.service.db.sync.get_messages(app.session.conversation_id)[-1].bot == "Demo-Echo"
         # A partial command name with Enter completes it instead of sending it.
         await pilot.press(*"/hist", "enter")
         assert app.chat_screen.prompt.text == "/history"

@@ -80,7 +80,7 @@ async def test_429_says_it_is_retrying_then_answers(make_app, emulator):
         await type_and_send(pilot, "hi")
         await wait_for(pilot, lambda: any("rate limited, retrying in 1 s" in m for _, m, _ in notices(app)), what="retry notice")
         await settle(pilot)
-        assert app.session.messages()[-1].status == "complete"
+        assert app.service.db.sync.get_messages(app.session.conversation_id)[-1].status == "complete"
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 529])
@@ -132,7 +132,7 @@ async def test_failure_before_the_user_row_keeps_the_text(make_app, emulator):
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        app.store.close()  # any store failure before the user row is saved
+        app.service.db.sync.close()  # any store failure before the user row is saved
         await type_and_send(pilot, "precious words")
         await pilot.pause(0.2)
         assert app.chat_screen.prompt.text == "precious words"
@@ -147,8 +147,8 @@ async def test_the_footer_says_offline_when_the_service_cannot_be_reached(make_a
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         assert app.chat_screen.bar.online
-        app.client = PoeClient("k", base_url="http://127.0.0.1:9", connect_timeout=1)
-        app.session.client = app.client
+        app.service.client = PoeClient("k", base_url="http://127.0.0.1:9", connect_timeout=1)
+        app.session.client = app.service.client
         await type_and_send(pilot, "hello?")
         await settle(pilot)
         assert not app.chat_screen.bar.online

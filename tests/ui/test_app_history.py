@@ -52,12 +52,12 @@ async def test_history_key_rename_and_delete(make_app, emulator):
         rename.query_one("Input").value = "Renamed"
         await pilot.press("enter")
         await pilot.pause(0.1)
-        assert app.store.get_conversation(first.id).title == "Renamed"
+        assert app.service.db.sync.get_conversation(first.id).title == "Renamed"
         await pilot.press("d")
         await pilot.pause()
         await pilot.press("y")
         await pilot.pause(0.1)
-        assert app.store.get_conversation(first.id) is None
+        assert app.service.db.sync.get_conversation(first.id) is None
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is app.chat_screen
@@ -74,7 +74,7 @@ async def test_opening_a_long_conversation_mounts_only_the_tail(make_app):
     app = make_app(seed=many)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        conv_id = app.store.latest_conversation_id()
+        conv_id = app.service.db.sync.latest_conversation_id()
         await app.chat_screen.open_conversation(conv_id)
         await pilot.pause()
         view = app.chat_screen.conversation
@@ -102,14 +102,14 @@ async def test_deleting_the_open_conversation_starts_a_new_one(make_app, emulato
         row = next(i for i, item in enumerate(app.screen._items) if item.id == opened)
         await pilot.press("tab", *["down"] * row, "d", "y")
         await pilot.pause(0.1)
-        assert app.store.get_conversation(opened) is None
+        assert app.service.db.sync.get_conversation(opened) is None
         await pilot.press("escape")
         await pilot.pause()
         assert not list(app.chat_screen.conversation.query(UserMessage)), "the deleted messages are gone"
         await type_and_send(pilot, "a fresh start")
         await settle(pilot)
         assert app.session.conversation_id not in (None, opened)
-        assert [m.role for m in app.session.messages()] == ["user", "assistant"]
+        assert [m.role for m in app.service.db.sync.get_messages(app.session.conversation_id)] == ["user", "assistant"]
 
 
 async def test_a_search_hit_opens_at_the_message_it_found(make_app, emulator):

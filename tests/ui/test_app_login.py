@@ -35,8 +35,10 @@ async def test_first_run_asks_for_a_key_bad_then_good(make_app, emulator, api_ke
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         await type_and_send(pilot, "hello")
         await settle(pilot)
-        assert app.session.messages()[-1].status == "complete"
-        assert emulator.state.chat_requests[-1].key == api_key
+        assert app.service.db.sync.get_messages(app.session.conversation_id)[-1].status == "complete"
+        from poe_tui.emulator.app import mask_key
+
+        assert emulator.state.chat_requests[-1].key == mask_key(api_key)
 
 
 async def test_cancelled_login_explains_and_sending_asks_again(make_app, emulator):

@@ -7,6 +7,7 @@ from textual.app import App
 from textual.widgets import Input
 
 from poe_tui.store import Store
+from poe_tui.store.asyncstore import AsyncStore
 from poe_tui.tui.screens.confirm import ConfirmScreen
 from poe_tui.tui.screens.history import HistoryScreen, RenameScreen, format_when
 
@@ -80,7 +81,7 @@ async def settle(app: App, pilot) -> None:
 
 
 async def test_lists_newest_first_with_literal_titles(store, convs, clock):
-    screen = HistoryScreen(store)
+    screen = HistoryScreen(AsyncStore(store))
     app = Host(screen)
     async with app.run_test(size=(110, 30)) as pilot:
         await pilot.pause()
@@ -95,7 +96,7 @@ async def test_lists_newest_first_with_literal_titles(store, convs, clock):
 
 
 async def test_search_highlights_and_enter_opens_the_hit(store, convs):
-    screen = HistoryScreen(store)
+    screen = HistoryScreen(AsyncStore(store))
     app = Host(screen)
     async with app.run_test(size=(110, 30)) as pilot:
         await pilot.pause()
@@ -123,7 +124,7 @@ async def test_search_highlights_and_enter_opens_the_hit(store, convs):
 
 
 async def test_opens_directly_on_a_query_and_clearing_it_lists_again(store, convs):
-    screen = HistoryScreen(store, query="lifetimes")
+    screen = HistoryScreen(AsyncStore(store), query="lifetimes")
     app = Host(screen)
     async with app.run_test(size=(110, 30)) as pilot:
         await settle(app, pilot)
@@ -138,7 +139,7 @@ async def test_opens_directly_on_a_query_and_clearing_it_lists_again(store, conv
 
 
 async def test_rename(store, convs):
-    screen = HistoryScreen(store)
+    screen = HistoryScreen(AsyncStore(store))
     app = Host(screen)
     async with app.run_test(size=(110, 30)) as pilot:
         await pilot.pause()
@@ -163,7 +164,7 @@ async def test_rename(store, convs):
 
 
 async def test_pin_moves_to_top_and_unpin(store, convs):
-    screen = HistoryScreen(store)
+    screen = HistoryScreen(AsyncStore(store))
     app = Host(screen)
     async with app.run_test(size=(110, 30)) as pilot:
         await pilot.pause()
@@ -183,7 +184,7 @@ async def test_pin_moves_to_top_and_unpin(store, convs):
 
 
 async def test_archive_hides_and_the_toggle_shows(store, convs):
-    screen = HistoryScreen(store)
+    screen = HistoryScreen(AsyncStore(store))
     app = Host(screen)
     async with app.run_test(size=(110, 30)) as pilot:
         await pilot.pause()
@@ -201,7 +202,7 @@ async def test_archive_hides_and_the_toggle_shows(store, convs):
 
 
 async def test_delete_asks_first(store, convs):
-    screen = HistoryScreen(store)
+    screen = HistoryScreen(AsyncStore(store))
     app = Host(screen)
     async with app.run_test(size=(110, 30)) as pilot:
         await pilot.pause()
@@ -225,12 +226,12 @@ async def test_delete_asks_first(store, convs):
 
 
 async def test_new_and_escape(store, convs):
-    app = Host(HistoryScreen(store))
+    app = Host(HistoryScreen(AsyncStore(store)))
     async with app.run_test(size=(110, 30)) as pilot:
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert app.results == [("new", None)]
-    app = Host(HistoryScreen(store))
+    app = Host(HistoryScreen(AsyncStore(store)))
     async with app.run_test(size=(110, 30)) as pilot:
         await pilot.press("escape")
         await pilot.pause()
@@ -238,7 +239,7 @@ async def test_new_and_escape(store, convs):
 
 
 async def test_letters_type_into_the_search_box_not_actions(store, convs):
-    screen = HistoryScreen(store)
+    screen = HistoryScreen(AsyncStore(store))
     app = Host(screen)
     async with app.run_test(size=(110, 30)) as pilot:
         await pilot.pause()
@@ -251,7 +252,7 @@ async def test_letters_type_into_the_search_box_not_actions(store, convs):
 
 
 async def test_empty_history(store):
-    screen = HistoryScreen(store)
+    screen = HistoryScreen(AsyncStore(store))
     app = Host(screen)
     async with app.run_test(size=(110, 30)) as pilot:
         await pilot.pause()
@@ -266,7 +267,7 @@ async def test_pages_load_on_demand(store, clock):
         for i in range(450):
             store.create_conversation(f"Conversation {i:03}", created_at=T0 + i)
     clock.now = T0 + 1000
-    screen = HistoryScreen(store, page_size=200)
+    screen = HistoryScreen(AsyncStore(store), page_size=200)
     app = Host(screen)
     async with app.run_test(size=(110, 30)) as pilot:
         await pilot.pause()

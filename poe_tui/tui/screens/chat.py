@@ -1,14 +1,15 @@
 """The main screen: bot list, conversation, prompt, balance footer.
 
-It renders what the chat session reports and turns keys and commands into session calls; it
-never touches SQL or HTTP itself.
+It renders what the chat session reports (one handler per event type) and turns keys and
+commands into intents for the service; it never touches SQL or HTTP, and never waits on either
+(the service runs the store on its own thread).
 """
 
 from __future__ import annotations
 
-import asyncio
+import time
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -28,25 +29,33 @@ from poe_tui.tui.widgets.message import ReplyMessage, UserMessage
 from poe_tui.tui.widgets.prompt import Prompt, PromptInput
 
 if TYPE_CHECKING:
-    from poe_tui.client import Bot
+    from poe_tui.client.records import Bot
+    from poe_tui.tui.host import AppHost
     from poe_tui.tui.widgets.model_picker import ModelPicker
-    from poe_tui.tui.app import PoeApp
 
 YIELD_EVERY = 0.02  # seconds of event handling before the stream loop lets the UI run
+SILENCE_SHOWN_AFTER = 5.0  # seconds without data before the footer counts them
 
 
-class ChatScreen(SlashCommands, Screen):
+class ChatScreen(Screen):
     BINDINGS = keys.bindings("chat")
 
     def __init__(self, bot: str) -> None:
         super().__init__()
         self.bot = bot
+        self.commands = SlashCommands(self)
         self._stream: Worker | None = None
         self._picker: ModelPicker | None = None
+        self._reply: ReplyMessage | None = None
+        self._replying = False  # from send until the reply's last event (its cost may follow)
+        self._sent_at = 0.0
+        self._last_data_at: float | None = None
+        self._target = ""
+        self._unsent: str | None = None
 
     @property
-    def papp(self) -> PoeApp:
-        return self.app  # type: ignore[return-value]
+    def host(self) -> AppHost:
+        return cast("AppHost", self.app)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -63,6 +72,7 @@ class ChatScreen(SlashCommands, Screen):
         self.bar.status = "starting…"
         self._update_hints()
         self.prompt.focus()
+        self.set_interval(1.0, self._show_wait)
 
     # ------------------------------------------------------------ parts
 
@@ -85,10 +95,15 @@ class ChatScreen(SlashCommands, Screen):
 
     @property
     def streaming(self) -> bool:
-        return self._stream is not None and self._stream.is_running
+        """A reply is on its way (waiting, streaming or being saved)."""
+        return self._replying
+
+    @property
+    def busy(self) -> bool:
+        return self._replying
 
     def _update_hints(self) -> None:
-        shown = {k.id: s for k, s in keys.current_keys(self.papp.keymap)}
+        shown = {k.id: s for k, s in keys.current_keys(self.host.keymap)}
         first = lambda ids: shown[ids].split(",")[0]  # noqa: E731
         hints = [("models", "bots"), ("history", "history"), ("new", "new"), ("help", "help")]
         if self.streaming:
@@ -103,14 +118,16 @@ class ChatScreen(SlashCommands, Screen):
             needle = typed.lower()
             names = sorted(self.app.available_themes)
             return [n for n in names if n.startswith(needle)] + [n for n in names if needle in n and not n.startswith(needle)]
-        bots = self.papp.bots
+        bots = self.host.bots
         if not bots:
             return []
         from poe_tui.botsearch import BotIndex
 
         if getattr(self, "_arg_index_for", None) is not bots:
             self._arg_index, self._arg_index_for = BotIndex(bots), bots
-        return [m.bot.name for m in self._arg_index.rank(typed, limit=8)]
+        ranked = [m.bot.name for m in self._arg_index.rank(typed, limit=8)]
+        exact = next((n for n in ranked if n.lower() == typed.strip().lower()), None)
+        return [exact] + [n for n in ranked if n != exact] if exact else ranked  # an exact name wins
 
     def show_catalog(self, bots: list[Bot], recents: list[str] | None, favourites: list[str] | None) -> None:
         picker = self._picker
@@ -136,7 +153,7 @@ class ChatScreen(SlashCommands, Screen):
 
     def session_started(self) -> None:
         self.bar.status = ""
-        session = self.papp.session
+        session = self.host.session
         if session is not None:
             self.set_bot(session.bot)
 
@@ -145,8 +162,12 @@ class ChatScreen(SlashCommands, Screen):
         self.bar.bot = name
         if self._picker is not None:
             self._picker.set_current(name)
-        if self.papp.session is not None:
-            self.papp.session.bot = name
+        if self.host.session is not None:
+            self.host.session.bot = name
+
+    def show_system_prompt(self, text: str | None) -> None:
+        """A set system prompt stays visible above the prompt, so nobody forgets it is there."""
+        self.query_one(Prompt).border_title = f"system: {one_line(text, 60)}" if text else ""
 
     # ------------------------------------------------------------ bot list
 
@@ -156,44 +177,51 @@ class ChatScreen(SlashCommands, Screen):
 
     def choose_bot(self, name: str) -> None:
         self.set_bot(name)
-        self.papp.notice(f"Next messages go to {one_line(name, 60)}.")
+        self.host.notice(f"Next messages go to {one_line(name, 60)}.", timeout=3)
         self.prompt.focus()
 
     def on_model_picker_favourite_toggled(self, event: ModelPicker.FavouriteToggled) -> None:
         event.stop()
-        if self.papp.store is not None:
-            self.papp.store.set_favourite(event.name, event.favourite)
+        if self.host.service.ready:
+            self.run_worker(self.host.service.set_favourite(event.name, event.favourite), group="favourite")
 
     # ------------------------------------------------------------ prompt
 
     @on(PromptInput.Submitted)
     async def _submitted(self, event: PromptInput.Submitted) -> None:
         event.stop()
+        self.prompt.remember(event.text)
         parsed = commands.parse(event.text)
         if parsed is None:
             text = event.text.strip()
             if text.startswith("//"):
                 text = text[1:]
-            self.send(text, prompt_text=event.text)
+            if not self.send(text, prompt_text=event.text):
+                self._hand_back(event.text)
             return
         name, arg = parsed
-        handler = getattr(self, f"cmd_{name}", None)
+        handler = getattr(self.commands, f"cmd_{name}", None)
         if handler is None or name not in commands.BY_NAME:
-            self.papp.notice(f"Unknown command /{name}. /help lists them; //text sends a message starting with /.", severity="error")
+            self._hand_back(event.text)
+            self.host.notice(f"Unknown command /{name}. /help lists them; //text sends a message starting with /.", severity="error")
             return
-        self.prompt.remember(event.text)
-        self.prompt.clear()
         result = handler(arg)
-        if asyncio.iscoroutine(result):
+        if hasattr(result, "__await__"):
             await result
 
-    def _can_send(self) -> bool:
-        app = self.papp
-        if self.streaming:
+    def _hand_back(self, text: str) -> None:
+        """Refused text goes back into the prompt, ahead of anything typed since."""
+        after = self.prompt.text
+        self.prompt.load_text(text + after)
+        self.prompt.move_cursor(self.prompt.document.end)
+
+    def can_send(self) -> bool:
+        app = self.host
+        if self.busy:
             app.notice("A reply is still coming: press Esc to cancel it first.", severity="warning")
             return False
         if app.session is None:
-            if app.ready and not app.runtime.demo and not app.runtime.settings.api_key:
+            if app.ready and not app.service.has_key:
                 app.notice("No API key yet: enter one (or choose the demo).", severity="warning")
                 app.action_login()
             else:
@@ -201,133 +229,294 @@ class ChatScreen(SlashCommands, Screen):
             return False
         return True
 
-    def send(self, text: str, *, prompt_text: str | None = None) -> None:
-        if not self._can_send():
-            return
-        self._start(self.papp.session.send(text), prompt_text)
+    def send(self, text: str, *, prompt_text: str | None = None) -> bool:
+        if not self.can_send():
+            return False
+        self._start(self.host.session.send(text), prompt_text=prompt_text)
+        return True
 
-    def _start(self, events: AsyncIterator[Any], prompt_text: str | None) -> None:
-        self._stream = self.run_worker(self._consume(events, prompt_text), group="stream", exclusive=True, exit_on_error=False)
+    def start_retry(self) -> None:
+        if self.can_send():
+            self._start(self.host.session.retry(), retry=True)
+
+    def _start(self, events: AsyncIterator[Any], retry: bool = False, prompt_text: str | None = None) -> None:
+        self._replying = True
+        self._reply = None
+        self._sent_at = time.monotonic()
+        self._last_data_at = None
+        self._target = self.host.session.bot
+        self.bar.status = "sending…"
+        self._unsent = prompt_text  # handed back if the message never reaches the disk
+        self._stream = self.run_worker(self._consume(events, retry), group="stream", exit_on_error=False)
         self._update_hints()
 
-    async def _consume(self, events: AsyncIterator[Any], prompt_text: str | None) -> None:
-        """Turn session events into widgets. Runs as a worker; Esc cancels it."""
-        from poe_tui.chat import BalanceUpdated, ReplyFailed, ReplyFinished, ReplyStarted, UserSaved, parse_mention
-        from poe_tui.client import ConnectError, ReasoningDelta, RequestTimeoutError, Retrying, TextDelta
+    async def _consume(self, events: AsyncIterator[Any], retry: bool) -> None:
+        """Hand each session event to its handler. Runs as a worker; Esc asks the session to
+        cancel, and the session then reports how the reply ended."""
+        import asyncio
 
-        app = self.papp
-        view = self.conversation
-        reply: ReplyMessage | None = None
+        from poe_tui.chat import ChatInputError
+
+        handlers = self._handlers()
         loop = asyncio.get_running_loop()
         last_yield = loop.time()
-        self.bar.status = "sending…"
-
-        async def open_reply(bot: str) -> ReplyMessage:
-            widget = ReplyMessage(bot, note=f"waiting for {one_line(bot, 40)}…")
-            await view.add(widget)
-            return widget
-
+        if retry:
+            await self._open_reply(self._target)
         try:
             async for event in events:
-                if isinstance(event, TextDelta):
-                    if reply is not None:
-                        reply.feed_text(event.text)
-                elif isinstance(event, ReasoningDelta):
-                    if reply is not None:
-                        reply.feed_reasoning(event.text)
-                elif isinstance(event, UserSaved):
-                    if prompt_text is not None:
-                        self.prompt.remember(prompt_text)
-                        if self.prompt.text == prompt_text:
-                            self.prompt.clear()
-                    await view.add(UserMessage(event.message))
-                    mention, _ = parse_mention(prompt_text.strip() if prompt_text else "")
-                    reply = await open_reply(mention or app.session.bot)
-                    self.bar.status = "waiting…"
-                elif isinstance(event, ReplyStarted):
-                    if reply is None:  # a retry: no user row this time
-                        reply = await open_reply(event.bot)
-                    reply.bot = event.bot
-                    reply.set_note("")
-                    self.bar.status = f"{one_line(event.bot, 30)} is answering…"
-                elif isinstance(event, Retrying):
-                    if reply is None:
-                        reply = await open_reply(app.session.bot)
-                    note = retry_note(event)
-                    reply.set_note(note)
-                    app.notice(note, title="Retrying", severity="warning", timeout=max(3.0, event.delay))
-                elif isinstance(event, ReplyFinished):
-                    self.bar.online = True
-                    if reply is None:
-                        reply = await open_reply(event.message.bot or app.session.bot)
-                    await reply.finish(event.message)
-                    self.bar.status = ""
-                elif isinstance(event, ReplyFailed):
-                    if reply is None:
-                        reply = await open_reply(event.message.bot or app.session.bot)
-                    await reply.finish(event.message)
-                    self.bar.status = ""
-                    self.bar.online = not isinstance(event.error, (ConnectError, RequestTimeoutError))
-                    self.report_failure(event)
-                elif isinstance(event, BalanceUpdated):
-                    self.bar.online = True
-                    self.show_balance(event.points, event.cost)
-                    if reply is not None and reply.message is not None and event.cost is not None:
-                        reply.message = _with(reply.message, points=event.cost)
-                        reply.refresh_header()
+                if not self.is_attached:
+                    continue  # the app is closing: the session still saves; nothing to draw
+                handler = handlers.get(type(event).__name__)
+                result = handler(event) if handler is not None else None
+                if result is not None:
+                    await result
                 now = loop.time()
                 if now - last_yield > YIELD_EVERY:  # a fast stream must not starve the screen
                     await asyncio.sleep(0)
                     last_yield = loop.time()
+        except ChatInputError as exc:
+            self._hand_back_unsent()
+            self.host.notice(str(exc), severity="warning")
         except asyncio.CancelledError:
-            # Close the session's generator first: its cleanup marks the stored reply
-            # interrupted, and the widget then shows the stored row.
-            await _close(events)
-            await self._cancelled(reply)
-            self.bar.cost = None  # the previous reply's cost must not pass for this one's
-            app.refresh_balance()  # a cut reply is still charged for what was sent
-        except Exception as exc:  # ChatInputError, StoreError...: the prompt keeps its text
-            await _close(events)
-            if reply is not None and reply.streaming and app.session and app.session.conversation_id:
-                await self._cancelled(reply, note="failed")
-            app.notice(str(exc) or type(exc).__name__, title="Not sent", severity="error")
+            raise
+        except Exception as exc:  # StoreError before the send, a bug: say it, keep the app up
+            if self._reply is not None and self._reply.streaming:
+                self._reply.set_note("failed")
+            self._hand_back_unsent()
+            self.host.notice(_describe_failure(exc), title="Not sent", severity="error")
         finally:
             await _close(events)
-            if app.store is not None and self._picker is not None:
-                self._picker.set_recents(app.store.recent_bots())  # recents first, fresh
+            self._end_reply()
+
+    def _hand_back_unsent(self) -> None:
+        if self._unsent and self.is_attached:
+            self._hand_back(self._unsent)
+        self._unsent = None
+
+    def _handlers(self) -> dict[str, Any]:
+        return {
+            "UserSaved": self._on_user_saved,
+            "ReplyStarted": self._on_reply_started,
+            "TextDelta": self._on_text,
+            "ReasoningDelta": self._on_reasoning,
+            "Retrying": self._on_retrying,
+            "ReplyFinished": self._on_finished,
+            "ReplyFailed": self._on_failed,
+            "RecentsChanged": self._on_recents,
+            "BalanceUpdated": self._on_balance,
+        }
+
+    async def _open_reply(self, bot: str) -> ReplyMessage:
+        self._reply = ReplyMessage(bot, note=f"waiting for {one_line(bot, 40)}…")
+        await self.conversation.add(self._reply)
+        return self._reply
+
+    # one handler per event type ------------------------------------------------
+
+    async def _on_user_saved(self, event: Any) -> None:
+        self._unsent = None
+        self._target = event.bot
+        await self.conversation.add(UserMessage(event.message))
+        await self._open_reply(event.bot)
+        self.bar.status = "waiting…"
+
+    async def _on_reply_started(self, event: Any) -> None:
+        reply = self._reply or await self._open_reply(event.bot)
+        reply.bot = event.bot
+        reply.set_note("")
+        self._last_data_at = time.monotonic()
+        self.bar.status = f"{one_line(event.bot, 30)} is answering…"
+
+    def _on_text(self, event: Any) -> None:
+        self._last_data_at = time.monotonic()
+        if self._reply is not None:
+            self._reply.feed_text(event.text)
+
+    def _on_reasoning(self, event: Any) -> None:
+        self._last_data_at = time.monotonic()
+        if self._reply is not None:
+            self._reply.feed_reasoning(event.text)
+
+    async def _on_retrying(self, event: Any) -> None:
+        reply = self._reply or await self._open_reply(self._target)
+        note = retry_note(event)
+        reply.set_note(note)
+        self.host.notice(note, title="Retrying", severity="warning", timeout=max(3.0, event.delay))
+
+    async def _on_finished(self, event: Any) -> None:
+        self.bar.online = True
+        reply = self._reply or await self._open_reply(event.message.bot or self._target)
+        await reply.finish(event.message)
+        self._report_unsaved(event)
+        self._end_reply()
+
+    async def _on_failed(self, event: Any) -> None:
+        from poe_tui.service import ConnectError, RequestTimeoutError
+
+        reply = self._reply or await self._open_reply(event.message.bot or self._target)
+        await reply.finish(event.message)
+        self.bar.online = not isinstance(event.error, (ConnectError, RequestTimeoutError))
+        if event.error is None:
+            kept = len(event.message.content)
+            said = f"{kept:,} characters arrived and are saved." if kept else "Nothing had arrived yet."
+            self.host.notice(f"Reply cancelled. {said}", severity="warning", timeout=4)
+        else:
+            self.report_failure(event)
+        self._report_unsaved(event)
+        self._end_reply()
+
+    def _on_recents(self, event: Any) -> None:
+        if self._picker is not None:
+            self._picker.set_recents(list(event.recents))
+
+    def _on_balance(self, event: Any) -> None:
+        self.bar.online = True
+        self.bar.cost = event.cost  # None (unknown) rather than the previous reply's figure
+        self.show_balance(event.points, None)
+        if self._reply is not None and event.message is not None and self._reply.message is not None:
+            if self._reply.message.id == event.message.id:
+                self._reply.message = event.message
+                self._reply.refresh_header()
+
+    def _end_reply(self) -> None:
+        """The reply is over as far as the user is concerned: the next message may go."""
+        if not self._replying:
+            return
+        self._replying = False
+        if self.is_attached:
             self.bar.status = ""
-            self._stream = None
             self._update_hints()
 
-    async def _cancelled(self, reply: ReplyMessage | None, note: str = "cancelled") -> None:
-        app = self.papp
-        if reply is None:
+    def _show_wait(self) -> None:
+        """While a reply is awaited, count the seconds: since sending, or since the last data."""
+        if not self._replying or not self.is_attached:
             return
-        stored = None
-        if app.store is not None and app.session is not None and app.session.conversation_id:
-            stored = app.store.last_message(app.session.conversation_id)
-        if stored is not None and stored.role == "assistant":
-            await reply.finish(stored)  # the stored row says interrupted, and why
+        now = time.monotonic()
+        bot = one_line(self._target, 30)
+        if self._last_data_at is None:
+            self.bar.status = f"waiting for {bot}… {now - self._sent_at:.0f} s"
+        elif now - self._last_data_at >= SILENCE_SHOWN_AFTER:
+            self.bar.status = f"{bot}: no data for {now - self._last_data_at:.0f} s"
         else:
-            reply.set_note(note)
+            self.bar.status = f"{bot} is answering…"
+
+    def _report_unsaved(self, event: Any) -> None:
+        if event.save_error is None:
+            return
+        shown = len(event.message.content)
+        saved = event.saved_chars or 0
+        self.host.notice(
+            f"{_describe_store_error(event.save_error)}: the reply is shown, but only {saved:,} of {shown:,} characters are saved. "
+            f"Free some space, then press {self._key('export')} to save it.",
+            title="Not saved", severity="error", timeout=30,
+        )
+
+    def _key(self, binding_id: str) -> str:
+        return dict((k.id, s) for k, s in keys.current_keys(self.host.keymap))[binding_id].split(",")[0]
 
     def action_cancel(self) -> None:
-        if self.streaming and self._stream is not None:
-            self._stream.cancel()
-            self.papp.notice("Reply cancelled; what arrived is saved.", severity="warning")
+        session = self.host.session
+        if self.busy and session is not None:
+            if not session.cancel() and self._stream is not None:
+                self._stream.cancel()  # nothing streaming yet (still saving the turn): stop the worker
         elif self.focused is not self.prompt:
             self.prompt.focus()
 
     def report_failure(self, event: Any) -> None:
-        from poe_tui.client import AuthenticationError
+        from poe_tui.service import AuthenticationError
         from poe_tui.tui.notices import failure_notice
 
-        app = self.papp
+        app = self.host
         balance = app.session.last_balance if app.session else None
         title, text, severity = failure_notice(event.error, event.message.bot or self.bot, event.suggestions, balance)
-        app.notice(text, title=title, severity=severity, timeout=12)
+        app.notice(text, title=title, severity=severity, timeout=8)
         if isinstance(event.error, AuthenticationError):
             app.action_login(message=f"The service rejected the key ({event.error.message}). Enter a new one.")
+
+    # ------------------------------------------------------------ conversations
+
+    async def new_conversation(self) -> None:
+        if self.busy:
+            self.host.notice("A reply is still coming: press Esc to cancel it first.", severity="warning")
+            return
+        if self.host.session is not None:
+            self.host.session.new_conversation()
+        self.show_system_prompt(None)
+        await self.conversation.clear()
+        self.prompt.focus()
+
+    def open_history(self, query: str, focus_search: bool = False) -> None:
+        from poe_tui.tui.screens.history import HistoryScreen
+
+        service = self.host.service
+        if not service.ready:
+            self.host.notice("The history is not open yet.", severity="warning")
+            return
+        screen = HistoryScreen(service.history, query=query or None)
+        self.app.push_screen(screen, self._history_done)
+        if focus_search and not query:
+            screen.call_after_refresh(lambda: screen.search_input.focus())
+
+    async def _history_done(self, result: tuple[str, str | None] | None) -> None:
+        app = self.host
+        open_id = app.session.conversation_id if app.session is not None else None
+        if open_id and app.service.ready and not await app.service.conversation_exists(open_id):
+            await self.new_conversation()  # the open conversation was deleted over there
+            app.notice("The conversation you had open was deleted; this is a new one.")
+        if not result:
+            self.prompt.focus()
+            return
+        kind, conversation_id, *at = result
+        if kind == "new":
+            await self.new_conversation()
+        elif kind == "open" and conversation_id:
+            await self.open_conversation(conversation_id, at=at[0] if at else None)
+
+    async def open_conversation(self, conversation_id: str, at: str | None = None) -> None:
+        app = self.host
+        if self.busy:
+            app.notice("A reply is still coming: press Esc to cancel it first.", severity="warning")
+            return
+        if app.session is None:
+            app.notice("Still starting up: try again in a moment.", severity="warning")
+            return
+        from poe_tui.chat import ChatInputError
+        from poe_tui.service import StoreError
+
+        try:
+            messages = await app.session.open(conversation_id)
+            conv = await app.service.history.get_conversation(conversation_id)
+        except (ChatInputError, StoreError) as exc:
+            app.notice(str(exc), severity="error")
+            return
+        await self.conversation.load(messages, at=at)
+        self.show_system_prompt(conv.system_prompt if conv else None)
+        self.set_bot(app.session.bot)
+        self.prompt.focus()
+
+    async def save_or_export(self, fmt: str) -> None:
+        """Save a reply the disk refused, if there is one; otherwise export the conversation."""
+        app = self.host
+        session = app.session
+        from poe_tui.service import StoreError
+
+        if session is not None and session.unsaved is not None:
+            try:
+                saved = await session.save_unsaved()
+            except StoreError as exc:
+                app.notice(f"Still cannot save the reply: {exc}", severity="error", timeout=10)
+            else:
+                app.notice(f"The reply is saved ({saved:,} characters).", title="Saved")
+            return
+        if session is None or session.conversation_id is None:
+            app.notice("Nothing to export yet: send a message first.", severity="warning")
+            return
+        try:
+            path = await app.service.export(session.conversation_id, fmt)
+        except (OSError, StoreError, ValueError) as exc:
+            app.notice(f"Export failed: {exc}", severity="error")
+            return
+        app.notice(f"Saved the conversation to {path}", title="Exported", timeout=6)
 
     # ------------------------------------------------------------ links
 
@@ -347,13 +536,13 @@ class ChatScreen(SlashCommands, Screen):
     # ------------------------------------------------------------ actions (keys and palette)
 
     async def action_new_conversation(self) -> None:
-        await self.cmd_new("")
+        await self.new_conversation()
 
     def action_history(self) -> None:
-        self.cmd_history("")
+        self.open_history(query="")
 
     def action_search(self) -> None:
-        self._open_history(query="", focus_search=True)
+        self.open_history(query="", focus_search=True)
 
     def action_focus_models(self) -> None:
         sidebar = self.query_one("#sidebar")
@@ -381,19 +570,20 @@ class ChatScreen(SlashCommands, Screen):
         self.prompt.focus()
 
     def action_retry(self) -> None:
-        self.cmd_retry("")
+        self.start_retry()
 
-    def action_copy_last(self) -> None:
-        self.cmd_copy("")
+    async def action_copy_last(self) -> None:
+        await self.commands.cmd_copy("")
 
-    def action_copy_code(self) -> None:
-        self.cmd_copy("code")
+    async def action_copy_code(self) -> None:
+        await self.commands.cmd_copy("code")
 
-    def action_export(self) -> None:
-        self.cmd_export("")
+    async def action_export(self) -> None:
+        await self.save_or_export("md")
 
     def action_pick_theme(self) -> None:
         self.app.search_themes()
+
 
 async def _close(events: AsyncIterator[Any]) -> None:
     aclose = getattr(events, "aclose", None)
@@ -404,7 +594,17 @@ async def _close(events: AsyncIterator[Any]) -> None:
             pass
 
 
-def _with(message: Any, **changes: Any) -> Any:
-    from dataclasses import replace
+def _describe_store_error(text: str) -> str:
+    lowered = text.lower()
+    if "full" in lowered or "no space" in lowered:
+        return "The disk is full"
+    return f"The history could not be written ({one_line(text, 120)})"
 
-    return replace(message, **changes)
+
+def _describe_failure(exc: Exception) -> str:
+    """A failure before the message left, in the user's words (never a bare class name)."""
+    from poe_tui.service import StoreError
+
+    if isinstance(exc, StoreError):
+        return f"{_describe_store_error(str(exc))}: the message was not sent, and is back in the prompt."
+    return one_line(str(exc), 300) or "Something went wrong; the message was not sent."

@@ -1,112 +1,111 @@
-"""The prompt's slash commands, as a mixin of the chat screen (one method per command)."""
+"""The prompt's slash commands: one method per command, run against an explicit host.
+
+`CommandHost` says exactly what a command may use of the chat screen, so the commands can be
+read (and tested) without the screen's other parts.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import difflib
+from typing import TYPE_CHECKING, Any, Protocol
+
+from poe_tui.textsafe import one_line
 
 if TYPE_CHECKING:
-    from poe_tui.tui.app import PoeApp
+    from poe_tui.tui.host import AppHost
+    from poe_tui.tui.widgets.conversation import ConversationView
+    from poe_tui.tui.widgets.prompt import PromptInput
+
+
+class CommandHost(Protocol):
+    """The parts of the chat screen the commands use."""
+
+    host: AppHost
+    conversation: ConversationView
+    prompt: PromptInput
+
+    @property
+    def busy(self) -> bool: ...
+    def can_send(self) -> bool: ...
+    def choose_bot(self, name: str) -> None: ...
+    def action_focus_models(self) -> None: ...
+    def open_history(self, query: str, focus_search: bool = False) -> None: ...
+    async def new_conversation(self) -> None: ...
+    def start_retry(self) -> None: ...
+    def show_system_prompt(self, text: str | None) -> None: ...
+    async def save_or_export(self, fmt: str) -> None: ...
 
 
 class SlashCommands:
-    """`/name arg` runs `cmd_name(arg)`; the host screen provides the parts used here."""
+    """`/name arg` runs `cmd_name(arg)`."""
 
-    papp: PoeApp
+    def __init__(self, screen: CommandHost) -> None:
+        self.screen = screen
+
+    @property
+    def app(self) -> AppHost:
+        return self.screen.host
 
     def cmd_help(self, arg: str) -> None:
-        self.papp.action_help()
+        self.app.action_help()
 
     def cmd_model(self, arg: str) -> None:
+        """An exact name (any case) switches; anything else is questioned, never taken silently."""
         if not arg:
-            self.action_focus_models()
+            self.screen.action_focus_models()
             return
-        self.choose_bot(arg)
+        if any(c.isspace() for c in arg):
+            self.app.notice(f"Bot names have no spaces: “{one_line(arg, 60)}” is not one.", severity="error")
+            return
+        names = [b.name for b in self.app.bots]
+        exact = next((n for n in names if n.lower() == arg.lower()), None)
+        if exact is not None or not names:
+            self.screen.choose_bot(exact or arg)
+            return
+        close = difflib.get_close_matches(arg.lower(), [n.lower() for n in names], n=3, cutoff=0.5)
+        by_lower = {n.lower(): n for n in names}
+        closest = ", ".join(by_lower[c] for c in close)
+        question = f"“{one_line(arg, 60)}” is not in Poe's bot list."
+        if closest:
+            question += f"\n\nClosest: {closest}."
+        question += "\n\nUse it anyway, as a community bot?"
+        from poe_tui.tui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.screen.choose_bot(arg)
+            else:
+                self.screen.prompt.focus()
+
+        self.app.push_screen(ConfirmScreen(question, yes="Use it", no="Cancel"), answered)
 
     async def cmd_new(self, arg: str) -> None:
-        if self.streaming:
-            self.papp.notice("A reply is still coming: press Esc to cancel it first.", severity="warning")
-            return
-        if self.papp.session is not None:
-            self.papp.session.new_conversation()
-        await self.conversation.clear()
-        self.prompt.focus()
+        await self.screen.new_conversation()
 
     def cmd_history(self, arg: str) -> None:
-        self._open_history(query="")
+        self.screen.open_history(query="")
 
     def cmd_search(self, arg: str) -> None:
-        self._open_history(query=arg, focus_search=True)
+        self.screen.open_history(query=arg, focus_search=True)
 
-    def _open_history(self, query: str, focus_search: bool = False) -> None:
-        from poe_tui.tui.screens.history import HistoryScreen
-
-        app = self.papp
-        if app.store is None:
-            app.notice("The history is not open yet.", severity="warning")
+    async def cmd_system(self, arg: str) -> None:
+        session = self.app.session
+        if session is None:
+            self.app.notice("Still starting up: try again in a moment.", severity="warning")
             return
-        screen = HistoryScreen(app.store, query=query or None)
-        app.push_screen(screen, self._history_done)
-        if focus_search and not query:
-            screen.call_after_refresh(lambda: screen.search_input.focus())
-
-    async def _history_done(self, result: tuple[str, str | None] | None) -> None:
-        app = self.papp
-        open_id = app.session.conversation_id if app.session is not None else None
-        if open_id and app.store is not None and app.store.get_conversation(open_id) is None:
-            await self.cmd_new("")  # the open conversation was deleted over there
-            app.notice("The conversation you had open was deleted; this is a new one.")
-        if not result:
-            self.prompt.focus()
-            return
-        kind, conversation_id, *at = result
-        if kind == "new":
-            await self.cmd_new("")
-        elif kind == "open" and conversation_id:
-            await self.open_conversation(conversation_id, at=at[0] if at else None)
-
-    async def open_conversation(self, conversation_id: str, at: str | None = None) -> None:
-        app = self.papp
-        if self.streaming:
-            app.notice("A reply is still coming: press Esc to cancel it first.", severity="warning")
-            return
-        if app.session is None or app.store is None:
-            app.notice("Still starting up: try again in a moment.", severity="warning")
-            return
-        try:
-            app.session.open(conversation_id)
-        except Exception as exc:
-            app.notice(str(exc), severity="error")
-            return
-        await self.conversation.load(app.session.messages(), at=at)
-        self.set_bot(app.session.bot)
-        self.prompt.focus()
-
-    def cmd_system(self, arg: str) -> None:
-        app = self.papp
-        if app.session is None:
-            app.notice("Still starting up: try again in a moment.", severity="warning")
-            return
-        app.session.set_system_prompt(arg or None)
-        app.notice("System prompt set for this conversation." if arg else "System prompt cleared.")
+        await session.set_system_prompt(arg or None)
+        self.screen.show_system_prompt(arg or None)
+        self.app.notice("System prompt set for this conversation." if arg else "System prompt cleared.")
 
     def cmd_retry(self, arg: str) -> None:
-        if not self._can_send():
-            return
-        from poe_tui.chat import ChatInputError
+        self.screen.start_retry()
 
-        try:
-            events = self.papp.session.retry()
-        except ChatInputError as exc:
-            self.papp.notice(str(exc), severity="warning")
-            return
-        self._start(events, None)
-
-    def cmd_copy(self, arg: str) -> None:
+    async def cmd_copy(self, arg: str) -> None:
         from poe_tui.tui.copying import code_blocks
 
-        app = self.papp
+        app = self.app
         words = arg.split()
-        messages = app.session.messages() if app.session is not None else []
+        messages = await app.session.messages() if app.session is not None else []
         if words and words[0] == "code":
             reply = self._last_reply_text(messages)
             blocks = code_blocks(reply or "")
@@ -133,28 +132,23 @@ class SlashCommands:
         app.copy_text(reply, "the last reply")
 
     def _last_reply_text(self, messages: list[Any]) -> str | None:
-        widget = self.conversation.last_reply()
+        widget = self.screen.conversation.last_reply()
         if widget is not None and widget.streaming:
             return widget.text
         last = next((m for m in reversed(messages) if m.role == "assistant" and m.content), None)
         return last.content if last else None
 
-    def cmd_export(self, arg: str) -> None:
-        from poe_tui.tui.copying import write_export
-
-        app = self.papp
-        if app.session is None or app.store is None or app.session.conversation_id is None:
-            app.notice("Nothing to export yet: send a message first.", severity="warning")
+    async def cmd_export(self, arg: str) -> None:
+        fmt = (arg.strip().lower() or "md").removeprefix(".")
+        if fmt in ("markdown",):
+            fmt = "md"
+        if fmt not in ("md", "json"):
+            self.app.notice(f"Export as md or json, not “{one_line(arg, 30)}”.", severity="error")
             return
-        try:
-            path = write_export(app.store, app.session.conversation_id)
-        except Exception as exc:
-            app.notice(f"Export failed: {exc}", severity="error")
-            return
-        app.notice(f"Saved the conversation to {path}", title="Exported", timeout=10)
+        await self.screen.save_or_export(fmt)
 
     def cmd_theme(self, arg: str) -> None:
-        app = self.papp
+        app = self.app
         if not arg:
             app.search_themes()
         elif not app.set_theme(arg):

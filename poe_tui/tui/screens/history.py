@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,13 +18,14 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
-
-from poe_tui.store import ConversationSummary, SearchHit, Store, StoreError
+from poe_tui.service import ConversationSummary, SearchHit, StoreError
 from poe_tui.textsafe import one_line
 from poe_tui.tui.screens.confirm import ConfirmScreen
 from poe_tui.tui.screens.rename import RenameScreen
 from poe_tui.tui.widgets.history_list import MORE_MARGIN, HistoryList, conversation_row, format_when, hit_row
+
+if TYPE_CHECKING:
+    from poe_tui.service import History
 
 PAGE_SIZE = 200
 SEARCH_LIMIT = 100
@@ -64,7 +66,7 @@ class HistoryScreen(Screen[HistoryResult]):
 
     def __init__(
         self,
-        store: Store,
+        history: History,
         query: str | None = None,
         *,
         clock: Callable[[], float] | None = None,
@@ -73,8 +75,8 @@ class HistoryScreen(Screen[HistoryResult]):
         id: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id)
-        self.store = store
-        self.clock = clock or getattr(store, "clock", time.time)
+        self.history = history
+        self.clock = clock or getattr(history, "clock", time.time)
         self.page_size = page_size
         self._initial_query = (query or "").strip()
         self._query = ""
@@ -83,6 +85,7 @@ class HistoryScreen(Screen[HistoryResult]):
         self.show_archived = False
         self._search_pending = False
         self._replacing = False  # set_options resets the scroll: no paging meanwhile
+        self._loading_more = False
 
     # -- layout ------------------------------------------------------------------------
 
@@ -140,26 +143,39 @@ class HistoryScreen(Screen[HistoryResult]):
             self._run_search(self._query, keep)
             return
         count = max(self.page_size, len(self._items)) if keep is not None else self.page_size
+        self._load_top(count, keep)
+
+    @work(exclusive=True, group="history-load", description="list conversations")
+    async def _load_top(self, count: int, keep: str | None) -> None:
         try:
-            rows = self.store.list_conversations(count, 0, include_archived=self.show_archived)
+            rows = await self.history.list_conversations(count, 0, include_archived=self.show_archived)
         except StoreError as exc:
             self._set_items([], None)
             self._show_status(f"Cannot read the history: {exc}")
             return
+        if self._query:
+            return  # a search started meanwhile
         self._has_more = len(rows) == count
         self._set_items(list(rows), keep)
 
     def load_more(self) -> None:
-        """Append the next page (no-op while searching or at the end)."""
-        if self._query or not self._has_more or self._replacing:
+        """Append the next page (no-op while searching, loading or at the end)."""
+        if self._query or not self._has_more or self._replacing or self._loading_more:
             return
+        self._loading_more = True
+        self._load_next(len(self._items))
+
+    @work(group="history-more", description="more conversations")
+    async def _load_next(self, offset: int) -> None:
         try:
-            rows = self.store.list_conversations(
-                self.page_size, len(self._items), include_archived=self.show_archived
-            )
+            rows = await self.history.list_conversations(self.page_size, offset, include_archived=self.show_archived)
         except StoreError:
             self._has_more = False
             return
+        finally:
+            self._loading_more = False
+        if self._query or offset != len(self._items):
+            return  # the list changed meanwhile
         self._has_more = len(rows) == self.page_size
         if rows:
             now = self.clock()
@@ -220,14 +236,13 @@ class HistoryScreen(Screen[HistoryResult]):
         self._show_status()
         self._search(query, keep)
 
-    @work(thread=True, exclusive=True, group="history-search", description="search history")
-    def _search(self, query: str, keep: str | None) -> None:
+    @work(exclusive=True, group="history-search", description="search history")
+    async def _search(self, query: str, keep: str | None) -> None:
         try:
-            hits: list[SearchHit] | str = self.store.search(query, limit=SEARCH_LIMIT)
+            hits: list[SearchHit] | str = await self.history.search(query, limit=SEARCH_LIMIT)
         except StoreError as exc:
             hits = f"Search failed: {exc}"
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_hits, query, hits, keep)
+        self._show_hits(query, hits, keep)
 
     def _show_hits(self, query: str, hits: list[SearchHit] | str, keep: str | None) -> None:
         if query != self._query:
@@ -336,37 +351,45 @@ class HistoryScreen(Screen[HistoryResult]):
             self._reload(keep=self._current_id())
         self.notify("Showing archived conversations." if self.show_archived else "Archived conversations hidden.")
 
-    def action_rename(self) -> None:
+    async def _current_conversation(self):
         cid = self._current_id()
         if cid is None:
-            return
-        conv = self.store.get_conversation(cid)
+            return None
+        try:
+            conv = await self.history.get_conversation(cid)
+        except StoreError as exc:
+            self.notify(one_line(str(exc)), severity="error", markup=False)
+            return None
         if conv is None:
             self._reload()
+        return conv
+
+    async def action_rename(self) -> None:
+        conv = await self._current_conversation()
+        if conv is None:
             return
 
-        def done(title: str | None) -> None:
+        async def done(title: str | None) -> None:
             if title is None:
                 return
             clean = one_line(title).strip() or None
-            self._edit(lambda: self.store.rename_conversation(cid, clean), cid)
+            await self._edit(self.history.rename_conversation(conv.id, clean), conv.id)
 
         self.app.push_screen(RenameScreen(one_line(conv.title or "")), done)
 
-    def action_pin(self) -> None:
-        cid = self._current_id()
-        conv = self.store.get_conversation(cid) if cid else None
-        if cid is None or conv is None:
+    async def action_pin(self) -> None:
+        conv = await self._current_conversation()
+        if conv is None:
             return
-        self._edit(lambda: self.store.set_pinned(cid, not conv.pinned), cid)
-        self.notify("Unpinned." if conv.pinned else "Pinned to the top.")
+        if await self._edit(self.history.set_pinned(conv.id, not conv.pinned), conv.id):
+            self.notify("Unpinned." if conv.pinned else "Pinned to the top.")
 
-    def action_archive(self) -> None:
-        cid = self._current_id()
-        conv = self.store.get_conversation(cid) if cid else None
-        if cid is None or conv is None:
+    async def action_archive(self) -> None:
+        conv = await self._current_conversation()
+        if conv is None:
             return
-        self._edit(lambda: self.store.set_archived(cid, not conv.archived), cid)
+        if not await self._edit(self.history.set_archived(conv.id, not conv.archived), conv.id):
+            return
         if conv.archived:
             self.notify("Unarchived.")
         elif not self.show_archived and not self._query:
@@ -374,28 +397,29 @@ class HistoryScreen(Screen[HistoryResult]):
         else:
             self.notify("Archived.")
 
-    def action_delete(self) -> None:
-        cid = self._current_id()
-        conv = self.store.get_conversation(cid) if cid else None
-        if cid is None or conv is None:
+    async def action_delete(self) -> None:
+        conv = await self._current_conversation()
+        if conv is None:
             return
         title = one_line(conv.title or "Untitled", 60)
         count = conv.message_count
         question = f"Delete “{title}” and its {count} message{'s' if count != 1 else ''}? This cannot be undone."
 
-        def done(yes: bool | None) -> None:
-            if yes:
-                self._edit(lambda: self.store.delete_conversation(cid), cid)
+        async def done(yes: bool | None) -> None:
+            if yes and await self._edit(self.history.delete_conversation(conv.id), conv.id):
                 self.notify("Deleted.")
 
         self.app.push_screen(ConfirmScreen(question, yes="Delete", no="Cancel"), done)
 
-    def _edit(self, change: Callable[[], None], keep: str) -> None:
+    async def _edit(self, change: Any, keep: str) -> bool:
         try:
-            change()
+            await change
         except StoreError as exc:
             self.notify(one_line(str(exc)), severity="error", markup=False)
-        self._reload(keep=keep)
+            return False
+        finally:
+            self._reload(keep=keep)
+        return True
 
 
 def _conversation_id(item: ConversationSummary | SearchHit) -> str:

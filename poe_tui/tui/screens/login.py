@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, LoadingIndicator, Static
 
-from poe_tui.client.errors import AuthenticationError, ConnectError, PoeError
+from poe_tui.service import AuthenticationError, ConnectError, PoeError
 from poe_tui.textsafe import one_line
 
 KEY_URL = "https://poe.com/api_key"

@@ -68,7 +68,10 @@ class PromptInput(TextArea):
             return
         text = self.text
         if text.strip():
+            # Cleared now, not when the screen gets to it: keys typed in the same burst after
+            # Enter belong to the next message (the screen hands back text it refuses).
             self.post_message(self.Submitted(text))
+            self.clear()
 
     def action_newline(self) -> None:
         self.insert("\n")
@@ -144,7 +147,7 @@ class PromptInput(TextArea):
         if index is None or index >= suggestions.option_count:
             return False
         value = suggestions.get_option_at_index(index).id or ""
-        if not value or (not always and typed == value):
+        if not value or (not always and typed.strip().lower() == value.lower()):
             return False  # already complete: Enter runs the command
         self.load_text(f"/{command} {value}")
         self.move_cursor(self.document.end)
