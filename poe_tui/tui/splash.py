@@ -4,12 +4,17 @@ Importing Textual alone takes ~0.35 s on a small machine; rather than show a bla
 that long, draw the app's skeleton (sidebar, prompt, footer with the cached bot and balance)
 with a few escape sequences, then let Textual take over the same alternate screen and repaint.
 Nothing here may import Textual, httpx or anything else heavy.
+
+While the skeleton shows, the terminal is put in the mode Textual will use (no echo, no line
+editing, Enter as \r): keys typed now wait in the terminal's input queue as they were typed,
+for Textual to read, instead of being echoed over the frame and held as a cooked line.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import termios
 import time
 
 from poe_tui.textsafe import one_line
@@ -52,6 +57,7 @@ def paint(bot: str, balance: int | None) -> bool:
     size = shutil.get_terminal_size((0, 0))
     if size.columns < 60 or size.lines < 12:
         return False
+    hold_keys()
     sys.stdout.write(frame(size.columns, size.lines, bot, balance))
     sys.stdout.flush()
     marker = os.environ.get("POE_TUI_FIRST_FRAME")
@@ -61,7 +67,45 @@ def paint(bot: str, balance: int | None) -> bool:
     return True
 
 
+_saved_mode: list | None = None
+
+
+def hold_keys() -> None:
+    """Stop the terminal echoing and cooking typed keys until Textual takes over (`release_keys` undoes it)."""
+    global _saved_mode
+    try:
+        fd = sys.stdin.fileno()
+        if not os.isatty(fd):
+            return
+        mode = termios.tcgetattr(fd)
+    except (OSError, ValueError, termios.error):
+        return
+    raw = [*mode[:6], list(mode[6])]
+    raw[0] &= ~(termios.ICRNL | termios.INLCR | termios.IGNCR | termios.IXON | termios.IXOFF)
+    raw[3] &= ~(termios.ECHO | termios.ICANON | termios.IEXTEN)
+    raw[6][termios.VMIN], raw[6][termios.VTIME] = 1, 0
+    try:
+        termios.tcsetattr(fd, termios.TCSANOW, raw)  # TCSANOW: keys typed so far stay queued
+    except termios.error:
+        return
+    if _saved_mode is None:
+        _saved_mode = mode
+
+
+def release_keys() -> None:
+    """Put back the terminal mode from before the splash (Textual restores only the mode it found)."""
+    global _saved_mode
+    if _saved_mode is None:
+        return
+    try:
+        termios.tcsetattr(sys.stdin.fileno(), termios.TCSANOW, _saved_mode)
+    except (OSError, ValueError, termios.error):
+        pass
+    _saved_mode = None
+
+
 def undo() -> None:
     """Give the terminal back if the app never started (e.g. the import failed)."""
+    release_keys()
     sys.stdout.write("\x1b[?25h\x1b[?1049l")
     sys.stdout.flush()

@@ -143,12 +143,12 @@ def tui_on(xdg, _terminals) -> Callable[..., Terminal]:
     return start
 
 
-PROMPT_HINT = "Message the bot"
-READY_MARK = "points"  # the footer's balance, fetched by the running app (the splash shows "balance …" or a cached one)
+PROMPT_HINT = "Message the bot"  # the empty prompt's placeholder
 
 
 def wait_ready(term: Terminal, timeout: float = 20.0) -> None:
-    """Wait until Textual has replaced the splash: the bot list is loaded and the prompt is there."""
+    """Wait until Textual has replaced the splash and the session has started: the bot list is
+    loaded, nothing says "starting…", and the footer shows the balance."""
     term.wait_for(lambda t: "loading bots…" not in t.text and "starting…" not in t.text
-                  and PROMPT_HINT in t.text, timeout)
+                  and "points" in t.lines[-1], timeout)
     term.settle(0.2)

@@ -159,8 +159,9 @@ class Terminal:
             with self._changed:
                 self._changed.wait(min(left, 0.05))
 
-    def settle(self, quiet: float = 0.3, timeout: float = DEFAULT_TIMEOUT) -> None:
-        """Wait until nothing has been written for `quiet` seconds (the app has caught up)."""
+    def settle(self, quiet: float = 0.25, timeout: float = 5.0) -> None:
+        """Wait until nothing has been written for `quiet` seconds (the app has caught up).
+        Keep `quiet` under the cursor's blink (0.5 s), which repaints for ever."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             size = len(self.raw)
