@@ -32,7 +32,9 @@ class CliError(click.ClickException):
         self.exit_code = code
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"poe-tui: {self.format_message()}", err=True)
+        from poe_tui.textsafe import strip_terminal_controls  # messages may quote the service or the user
+
+        click.echo(f"poe-tui: {strip_terminal_controls(self.format_message())}", err=True)
 
 
 def _exit_code_for(error: Exception) -> int:
@@ -44,6 +46,7 @@ def _exit_code_for(error: Exception) -> int:
         (e.InsufficientCreditsError, EXIT_POINTS),
         (e.RateLimitError, EXIT_RATE),
         (e.StreamInterrupted, EXIT_INTERRUPTED),
+        (e.EmptyReply, EXIT_NETWORK),
         (e.ConnectError, EXIT_NETWORK),
         (e.ServerError, EXIT_NETWORK),
         (e.RequestTimeoutError, EXIT_NETWORK),
@@ -81,6 +84,8 @@ def _to_cli_error(exc: Exception) -> click.ClickException | None:
         errors = mods["poe_tui.store.errors"]
         if isinstance(exc, (errors.UnknownIdError, errors.AmbiguousIdError)):
             return CliError(str(exc.args[0] if exc.args else exc), EXIT_NOT_FOUND)
+        if isinstance(exc, errors.CorruptDatabase):
+            return CliError(f"{exc}. Run `poe-tui repair` to keep it aside and start a fresh history.", EXIT_ERROR)
         if isinstance(exc, errors.StoreError):
             return CliError(f"history database: {exc}", EXIT_ERROR)
     if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
@@ -141,8 +146,16 @@ def _require_key(runtime) -> None:
         raise CliError("no API key: run `poe-tui login`, or set POE_API_KEY (or try --demo).", EXIT_AUTH)
 
 
+def _json_text(data: Any) -> str:
+    """JSON whose text is safe on a terminal: JSON escapes C0 itself; C1 controls and bidi
+    overrides are escaped too (same data, `\u0085` instead of the raw character)."""
+    from poe_tui.textsafe import escape_unsafe_in_json
+
+    return escape_unsafe_in_json(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
 def _dump(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    click.echo(_json_text(data))
 
 
 @click.group(invoke_without_command=True, epilog=EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]})
@@ -170,13 +183,19 @@ def cli(ctx: click.Context, demo: bool, base_url: str | None) -> None:
 # ------------------------------------------------------------------- ask
 
 
+def _read_stdin(what: str) -> str:
+    """Standard input as UTF-8 text, read as bytes: the interpreter's own decoding may smuggle
+    invalid bytes through as lone surrogates, which fail much later as an "internal error"."""
+    try:
+        return sys.stdin.buffer.read().decode("utf-8")
+    except UnicodeDecodeError:
+        raise CliError(f"{what} is not valid UTF-8 text.", EXIT_INPUT) from None
+
+
 def _read_prompt(prompt: tuple[str, ...]) -> str:
     text = clean_arg(" ".join(prompt))
     if text == "-" or (not text and not sys.stdin.isatty()):
-        try:
-            text = sys.stdin.read()
-        except UnicodeDecodeError:
-            raise CliError("standard input is not valid UTF-8 text.", EXIT_INPUT) from None
+        text = _read_stdin("standard input")
     if not text.strip():
         raise CliError("empty prompt: give the question as arguments, or pipe it on standard input.", EXIT_INPUT)
     return text
@@ -190,9 +209,11 @@ def _read_prompt(prompt: tuple[str, ...]) -> str:
 @click.option("--system", metavar="TEXT", help="System prompt for the conversation.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with the reply and its metadata.")
 @click.option("--reasoning", is_flag=True, help="Also print the bot's reasoning (to stderr).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Give up when nothing arrives for SECONDS: connecting, before the first word, or mid-reply.")
 @click.pass_context
 @handled
-def ask(ctx, prompt, bot, continue_, conversation, system, as_json, reasoning) -> None:
+def ask(ctx, prompt, bot, continue_, conversation, system, as_json, reasoning, timeout) -> None:
     """Ask a bot once; the reply streams to stdout and both turns are saved.
 
     PROMPT is read from stdin when it is `-`, or absent and stdin is not a terminal.
@@ -200,30 +221,33 @@ def ask(ctx, prompt, bot, continue_, conversation, system, as_json, reasoning) -
     runtime = _runtime(ctx)
     text = _read_prompt(prompt)
     _require_key(runtime)
-    code = _run(_ask(runtime, text, bot, continue_, conversation, system, as_json, reasoning))
+    code = _run(_ask(runtime, text, bot, continue_, conversation, system, as_json, reasoning, timeout))
     if code:
         ctx.exit(code)
 
 
-async def _ask(runtime, text, bot, continue_, conversation, system, as_json, show_reasoning) -> int:
-    import asyncio
-    from contextlib import aclosing
-
-    from poe_tui.chat import BalanceUpdated, ChatSession, ReplyFailed, ReplyFinished, Retrying
-    from poe_tui.client import ReasoningDelta, TextDelta
-    from poe_tui.textsafe import StreamSanitizer, strip_terminal_controls
-
-    store = runtime.open_store()
-    out = StreamSanitizer()
-    conv_id = None
+def _resolve_conversation(store, conversation: str | None, continue_: bool) -> str | None:
+    """The conversation to continue: by id (prefix), the latest, or None for a new one."""
     if conversation:
-        conv_id = store.resolve_conversation_id(clean_arg(conversation))
-    elif continue_:
+        return store.resolve_conversation_id(clean_arg(conversation))
+    if continue_:
         conv_id = store.latest_conversation_id()
         if conv_id is None:
             raise CliError("there is no conversation to continue yet.", EXIT_NOT_FOUND)
-    async with runtime.make_client() as client:
+        return conv_id
+    return None
+
+
+async def _ask(runtime, text, bot, continue_, conversation, system, as_json, show_reasoning, timeout=None) -> int:
+    from poe_tui.chat import ChatSession
+    from poe_tui.client import parse_models
+
+    store = runtime.open_store()
+    conv_id = _resolve_conversation(store, conversation, continue_)
+    outcome = _Outcome()
+    async with runtime.make_client(wait=timeout) as client:
         cached = store.cached_bots()[0]
+        client.know_bots(parse_models(cached))  # media and reasoning bots get the longer first wait
         session = ChatSession(
             store,
             client,
@@ -231,85 +255,158 @@ async def _ask(runtime, text, bot, continue_, conversation, system, as_json, sho
             conversation_id=conv_id,
             known_bots=lambda: [b.get("metadata", {}).get("display_name") or b.get("id") for b in cached if isinstance(b, dict)],
         )
-        if conv_id and not bot:
-            await session.open(conv_id)
-        if system:
-            await session.set_system_prompt(system)
-        result: dict[str, Any] = {}
-        ended_with_newline = True
-        task = asyncio.current_task()
-        loop = asyncio.get_running_loop()
         try:
-            import signal
+            if conv_id and not bot:
+                await session.open(conv_id)
+            if system:
+                await session.set_system_prompt(system)
+            cancelled = await _print_events(session.send(text), outcome, as_json, show_reasoning)
+        finally:
+            if conv_id is None:
+                _drop_if_empty(store, session.conversation_id)
+    if cancelled:
+        click.echo("poe-tui: cancelled; the partial reply is saved.", err=True)
+        return EXIT_CANCELLED
+    return _report(outcome, as_json)
 
-            loop.add_signal_handler(signal.SIGTERM, task.cancel)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass
-        try:
-            async with aclosing(session.send(text)) as events:
-                async for event in events:
-                    if isinstance(event, TextDelta) and not as_json:
-                        chunk = out.feed(event.text)
-                        sys.stdout.write(chunk)
-                        sys.stdout.flush()
-                        if chunk:
-                            ended_with_newline = chunk.endswith("\n")
-                    elif isinstance(event, ReasoningDelta) and show_reasoning:
-                        sys.stderr.write(strip_terminal_controls(event.text))
-                        sys.stderr.flush()
-                    elif isinstance(event, Retrying):
-                        click.echo(f"poe-tui: {describe_error(event.error)}; retrying in {event.delay:.1f} s", err=True)
-                    elif isinstance(event, (ReplyFinished, ReplyFailed)):
-                        result["message"] = event.message
-                        result["error"] = getattr(event, "error", None)
-                        result["suggestions"] = getattr(event, "suggestions", ())
-                    elif isinstance(event, BalanceUpdated):
-                        result["balance"] = event.points
-        except asyncio.CancelledError:
-            if not ended_with_newline and not as_json:
-                sys.stdout.write("\n")
-            click.echo("poe-tui: cancelled; the partial reply is saved.", err=True)
-            return EXIT_CANCELLED
-        tail = out.flush()
-        if tail and not as_json:
-            sys.stdout.write(tail)
-            ended_with_newline = tail.endswith("\n")
+
+def _drop_if_empty(store, conversation_id: str | None) -> None:
+    """A failed ask leaves no empty conversation behind (best effort: the disk may be full)."""
+    from poe_tui.store import StoreError
+
+    if conversation_id is None:
+        return
+    try:
+        if store.last_message(conversation_id) is None:
+            store.delete_conversation(conversation_id)
+    except StoreError:
+        pass
+
+
+class _Outcome:
+    """What the events said about the reply, for the JSON or the exit code."""
+
+    message: Any = None
+    error: Exception | None = None
+    suggestions: tuple[str, ...] = ()
+    balance: int | None = None
+    save_error: Any = None
+    saved_chars: int | None = None
+
+
+async def _print_events(events, outcome: _Outcome, as_json: bool, show_reasoning: bool) -> bool:
+    """Stream the reply to stdout (terminal-safe) and note how it ended; True if cancelled."""
+    import asyncio
+    import signal
+    from contextlib import aclosing
+
+    from poe_tui.chat import BalanceUpdated, ReplyFailed, ReplyFinished, Retrying
+    from poe_tui.client import ReasoningDelta, TextDelta
+    from poe_tui.textsafe import StreamSanitizer, strip_terminal_controls
+
+    out = StreamSanitizer()
+    ended_with_newline = True
+    loop = asyncio.get_running_loop()
+    try:
+        loop.add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
+    except (NotImplementedError, RuntimeError, ValueError):
+        pass
+
+    def write(chunk: str) -> None:
+        nonlocal ended_with_newline
+        if chunk and not as_json:
+            sys.stdout.write(chunk)
+            sys.stdout.flush()
+            ended_with_newline = chunk.endswith("\n")
+
+    try:
+        async with aclosing(events) as stream:
+            async for event in stream:
+                if isinstance(event, TextDelta):
+                    write(out.feed(event.text))
+                elif isinstance(event, ReasoningDelta) and show_reasoning:
+                    sys.stderr.write(strip_terminal_controls(event.text))
+                    sys.stderr.flush()
+                elif isinstance(event, Retrying):
+                    click.echo(f"poe-tui: {describe_error(event.error)}; retrying in {event.delay:.1f} s", err=True)
+                elif isinstance(event, (ReplyFinished, ReplyFailed)):
+                    outcome.message = event.message
+                    outcome.error = getattr(event, "error", None)
+                    outcome.suggestions = getattr(event, "suggestions", ())
+                    outcome.save_error = getattr(event, "save_error", None)
+                    outcome.saved_chars = getattr(event, "saved_chars", None)
+                elif isinstance(event, BalanceUpdated):
+                    outcome.balance = event.points
+                    if getattr(event, "message", None) is not None:
+                        outcome.message = event.message  # the reply with its cost
+    except asyncio.CancelledError:
         if not ended_with_newline and not as_json:
             sys.stdout.write("\n")
-        message = store.get_message(result["message"].id)  # re-read: the cost lands after the reply
-        if as_json:
-            _dump(
-                {
-                    "conversation_id": message.conversation_id,
-                    "message_id": message.id,
-                    "bot": message.bot,
-                    "status": message.status,
-                    "content": message.content,
-                    "reasoning": message.reasoning,
-                    "finish_reason": message.finish_reason,
-                    "error": message.error,
-                    "usage": {
-                        "prompt_tokens": message.prompt_tokens,
-                        "completion_tokens": message.completion_tokens,
-                        "total_tokens": message.total_tokens,
-                    },
-                    "points": message.points,
-                    "balance": result.get("balance"),
-                }
-            )
-        error = result.get("error")
-        if message.status != "complete":
-            if error is None:
-                click.echo("poe-tui: the reply was interrupted; what arrived is saved.", err=True)
-                return EXIT_INTERRUPTED
-            text = describe_error(error)
-            if result["suggestions"]:
-                text += f" Did you mean: {', '.join(result['suggestions'])}?"
-            if message.content:
-                text += " (the partial reply is saved)"
-            click.echo(f"poe-tui: {text}", err=True)
-            return _exit_code_for(error)
-        return 0
+        return True
+    finally:
+        try:
+            loop.remove_signal_handler(signal.SIGTERM)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass
+    write(out.flush())
+    if not ended_with_newline and not as_json:
+        sys.stdout.write("\n")
+    return False
+
+
+def _report(outcome: _Outcome, as_json: bool) -> int:
+    """The reply's metadata as JSON, and what went wrong on stderr; returns the exit code."""
+    from poe_tui.textsafe import one_line
+
+    message = outcome.message
+    if as_json:
+        _dump(
+            {
+                "conversation_id": message.conversation_id,
+                "message_id": message.id,
+                "bot": message.bot,
+                "status": message.status,
+                "content": message.content,
+                "reasoning": message.reasoning,
+                "finish_reason": message.finish_reason,
+                "error": message.error,
+                "usage": {
+                    "prompt_tokens": message.prompt_tokens,
+                    "completion_tokens": message.completion_tokens,
+                    "total_tokens": message.total_tokens,
+                },
+                "points": message.points,
+                "balance": outcome.balance,
+                "saved_chars": outcome.saved_chars if outcome.save_error else len(message.content),
+            }
+        )
+    if outcome.save_error:
+        click.echo(f"poe-tui: {_unsaved_notice(outcome.save_error, outcome.saved_chars or 0)}", err=True)
+    error = outcome.error
+    if message.status == "complete":
+        return EXIT_ERROR if outcome.save_error else 0
+    if error is None:
+        click.echo("poe-tui: the reply was interrupted; what arrived is saved.", err=True)
+        return EXIT_INTERRUPTED
+    text = describe_error(error)
+    if outcome.suggestions:
+        text += f" Did you mean: {', '.join(one_line(s, 60) for s in outcome.suggestions)}?"
+    if _exit_code_for(error) == EXIT_POINTS and outcome.balance is not None:
+        text += f" Balance: {outcome.balance:,} points."
+    if message.content and not outcome.save_error:
+        text += " (the partial reply is saved)"
+    click.echo(f"poe-tui: {text}", err=True)
+    return _exit_code_for(error)
+
+
+def _unsaved_notice(save_error: Any, saved_chars: int) -> str:
+    """Exactly what reached the disk, when not all of the reply did."""
+    from poe_tui.textsafe import one_line
+
+    reason = one_line(str(save_error))
+    if "disk is full" in reason:
+        return f"the disk is full: the reply is shown but only {saved_chars:,} characters are saved."
+    return f"the reply is shown but only {saved_chars:,} characters are saved ({reason})."
 
 
 # -------------------------------------------------------------- account
@@ -401,7 +498,7 @@ def usage(ctx, limit, as_json) -> None:
         return
     for e in entries:
         when = dt.datetime.fromtimestamp(e.creation_time_us / 1e6).strftime("%Y-%m-%d %H:%M")
-        click.echo(f"{when}  {one_line(e.bot_name, 30):30} {e.cost_points:>8,} pts  {e.usage_type}")
+        click.echo(f"{when}  {one_line(e.bot_name, 30):30} {e.cost_points:>8,} pts  {one_line(e.usage_type, 30)}")
     if not entries:
         click.echo("No usage in the last 30 days.")
 
@@ -477,13 +574,10 @@ def export_cmd(ctx, conversation_id, fmt, output) -> None:
     """Export a conversation as Markdown or JSON (JSON round-trips through `import`)."""
     from poe_tui import export
 
-    from poe_tui.textsafe import strip_terminal_controls
-
     store = _runtime(ctx).open_store()
     conv_id = store.resolve_conversation_id(clean_arg(conversation_id))
-    text = export.to_markdown(store, conv_id) if fmt == "md" else json.dumps(export.to_json(store, conv_id), ensure_ascii=False, indent=2)
-    if not output and sys.stdout.isatty():
-        text = strip_terminal_controls(text)  # bot text on a terminal: never escape sequences
+    # Both forms are terminal-safe as made: Markdown without control characters, JSON with them escaped.
+    text = export.to_markdown(store, conv_id) if fmt == "md" else _json_text(export.to_json(store, conv_id))
     if output:
         with open(output, "w", encoding="utf-8") as fh:
             fh.write(text if text.endswith("\n") else text + "\n")
@@ -502,7 +596,7 @@ def import_cmd(ctx, file) -> None:
 
     store = _runtime(ctx).open_store()
     try:
-        raw = sys.stdin.read() if file == "-" else open(file, encoding="utf-8").read()
+        raw = _read_stdin("standard input") if file == "-" else open(file, encoding="utf-8").read()
     except UnicodeDecodeError:
         raise CliError(f"{file} is not UTF-8 text.", EXIT_INPUT) from None
     except OSError as exc:
@@ -512,6 +606,28 @@ def import_cmd(ctx, file) -> None:
     except export.ImportFormatError as exc:
         raise CliError(f"{file}: {exc}", EXIT_INPUT) from None
     click.echo(conv_id)  # ours: fresh or validated by the import
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.pass_context
+@handled
+def repair(ctx) -> None:
+    """Check the history database; a damaged one is kept aside (as history.db.corrupt-<time>)
+    and a fresh, empty history starts. Nothing is deleted."""
+    from poe_tui.store import CorruptDatabase, move_aside
+    from poe_tui.textsafe import one_line
+
+    runtime = _runtime(ctx)
+    try:
+        with runtime.open_store() as store:
+            store.check()
+    except CorruptDatabase as exc:
+        kept = move_aside(exc.path)
+        runtime.open_store().close()
+        click.echo(f"The history database was damaged ({one_line(exc.detail, 200)}).")
+        click.echo(f"Kept it as {kept}; a fresh history starts at {exc.path}.")
+        return
+    click.echo(f"The history database is fine: {runtime.db_path}")
 
 
 # ------------------------------------------------------------- login

@@ -14,14 +14,12 @@ import re
 from typing import Any
 
 from poe_tui.store import Store, UnknownIdError
-from poe_tui.store.records import ROLES, STATUSES, Message
+from poe_tui.store.records import ROLES, STATUSES, Message, columns
+from poe_tui.textsafe import one_line, strip_terminal_controls
 
 FORMAT = "poe-tui/conversation"
 VERSION = 1
-MESSAGE_FIELDS = (
-    "id", "parent_id", "role", "content", "reasoning", "bot", "status", "error", "finish_reason",
-    "prompt_tokens", "completion_tokens", "total_tokens", "points", "created_at", "updated_at",
-)
+MESSAGE_FIELDS = tuple(f for f in columns(Message) if f != "conversation_id")  # the file nests them
 
 
 class ImportFormatError(ValueError):
@@ -63,7 +61,7 @@ def _heading(msg: Message) -> str:
         return "You"
     if msg.role == "system":
         return "System"
-    parts = [msg.bot or "Assistant"]
+    parts = [one_line(msg.bot or "") or "Assistant"]
     if msg.total_tokens:
         parts.append(f"{msg.total_tokens:,} tokens")
     if msg.points is not None:
@@ -72,9 +70,11 @@ def _heading(msg: Message) -> str:
 
 
 def to_markdown(store: Store, conversation_id: str) -> str:
-    """The active thread as a readable document (reasoning folded in <details>)."""
+    """The active thread as a readable document (reasoning folded in <details>). Bot text cannot
+    reach a terminal through it: control characters and escape sequences are dropped (newlines
+    and tabs stay), and the title and bot names lose bidi overrides."""
     conv = _conversation(store, conversation_id)
-    lines = [f"# {conv.title or 'Untitled conversation'}", "", f"*poe-tui conversation `{conv.id}`, started {_when(conv.created_at)}*", ""]
+    lines = [f"# {one_line(conv.title or '') or 'Untitled conversation'}", "", f"*poe-tui conversation `{conv.id}`, started {_when(conv.created_at)}*", ""]
     if conv.system_prompt:
         lines += ["> **System:** " + conv.system_prompt.replace("\n", "\n> "), ""]
     for msg in store.get_messages(conversation_id):
@@ -86,7 +86,7 @@ def to_markdown(store: Store, conversation_id: str) -> str:
         if msg.status in ("interrupted", "error"):
             note = f"*({msg.status}{': ' + msg.error if msg.error else ''})*"
             lines += [note, ""]
-    return "\n".join(lines).rstrip() + "\n"
+    return strip_terminal_controls("\n".join(lines)).rstrip() + "\n"
 
 
 # ------------------------------------------------------------------ import
@@ -172,24 +172,15 @@ def from_json(store: Store, data: Any) -> str:
         )
         id_map: dict[str, str] = {}
         for m in messages:
-            row = store.add_message(
-                new.id,
-                m["role"],
-                m["content"],
+            fields = {f: m.get(f) for f in MESSAGE_FIELDS if f not in ("role", "content")}
+            fields.update(
                 id=None if ids_taken else m["id"],
                 parent_id=id_map.get(m["parent_id"]) if m.get("parent_id") else None,
-                bot=m.get("bot"),
                 status=m.get("status", "complete"),
                 reasoning=m.get("reasoning") or "",
-                error=m.get("error"),
-                finish_reason=m.get("finish_reason"),
-                prompt_tokens=m.get("prompt_tokens"),
-                completion_tokens=m.get("completion_tokens"),
-                total_tokens=m.get("total_tokens"),
-                points=m.get("points"),
-                created_at=m["created_at"],
                 updated_at=m.get("updated_at", m["created_at"]),
             )
+            row = store.add_message(new.id, m["role"], m["content"], **fields)
             id_map[m["id"]] = row.id
     return new.id
 
@@ -199,4 +190,6 @@ def from_json_text(store: Store, text: str) -> str:
         data = json.loads(text)
     except ValueError as exc:
         raise ImportFormatError(f"not valid JSON ({exc}).") from None
+    except RecursionError:
+        raise ImportFormatError("the file nests too deeply to be a conversation export.") from None
     return from_json(store, data)

@@ -33,9 +33,27 @@ def strip_terminal_controls(text: str, *, keep_newlines: bool = True) -> str:
     return text
 
 
+# Bidi embeddings, overrides and isolates: in a title or a bot name they can make text read
+# backwards (`evil\u202egnp.exe`). Message bodies keep them, for right-to-left languages.
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+_JSON_UNSAFE = re.compile(f"[\x7f-\x9f{BIDI_CONTROLS}]")
+
+
+def strip_bidi_controls(text: str) -> str:
+    """Remove bidi overrides and isolates (for names and titles, not message bodies)."""
+    return _BIDI.sub("", text)
+
+
+def escape_unsafe_in_json(text: str) -> str:
+    """JSON text with C1 controls, DEL and bidi controls written as \\uXXXX escapes: the same
+    data for a parser, nothing a terminal acts on. (JSON already escapes C0 controls.)"""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def one_line(text: str, limit: int | None = None) -> str:
-    """A safe single line (titles, bot names, descriptions in lists)."""
-    line = " ".join(strip_terminal_controls(text, keep_newlines=False).split())
+    """A safe single line (titles, bot names, descriptions in lists): no controls, no bidi overrides."""
+    line = " ".join(strip_bidi_controls(strip_terminal_controls(text, keep_newlines=False)).split())
     if limit is not None and len(line) > limit:
         line = line[: max(0, limit - 1)] + "…"
     return line

@@ -229,7 +229,7 @@ def error_from_body(status: int, body: bytes | str | None, retry_after: str | No
     metadata: dict[str, Any] | None = None
     try:
         data = json.loads(text) if text.strip() else None
-    except ValueError:
+    except (ValueError, RecursionError):
         data = None
     if isinstance(data, dict):
         err = data.get("error", data)

@@ -232,7 +232,7 @@ class PoeClient:
                             break
                         try:
                             chunk = json.loads(data)
-                        except ValueError:
+                        except (ValueError, RecursionError):
                             continue  # a malformed line: skip it, the stream may well recover
                         if not isinstance(chunk, dict):
                             continue
@@ -378,7 +378,7 @@ def _plain(exc: Exception) -> str:
 def _parse_json(body: bytes) -> Any:
     try:
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise ProtocolError("The service answered with something that is not JSON.") from None
 
 

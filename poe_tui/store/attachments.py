@@ -9,9 +9,10 @@ from pathlib import Path
 from .connection import Connection
 from .errors import UnknownIdError
 from .ids import new_id
-from .records import Attachment
+from .records import Attachment, columns
 
-_COLUMNS = "id, message_id, filename, mime, size, data, path, created_at"
+_FIELDS = columns(Attachment)
+_COLUMNS = ", ".join(_FIELDS)
 
 
 def add(
@@ -38,17 +39,20 @@ def add(
     path_text = None if path is None else str(path)
     now = clock()
     aid = new_id(clock)
+    record = Attachment(
+        id=aid, message_id=message_id, filename=filename, mime=mime, size=size, data=data, path=path_text, created_at=now,
+    )
     with db.write() as conn:
         try:
             conn.execute(
-                f"INSERT INTO attachments ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (aid, message_id, filename, mime, size, data, path_text, now),
+                f"INSERT INTO attachments ({_COLUMNS}) VALUES ({', '.join('?' * len(_FIELDS))})",
+                tuple(getattr(record, f) for f in _FIELDS),
             )
         except sqlite3.IntegrityError as exc:
             if "FOREIGN KEY" in str(exc):
                 raise UnknownIdError(f"no message {message_id!r}") from exc
             raise
-    return Attachment(aid, message_id, filename, mime, size, data, path_text, now)
+    return record
 
 
 def for_message(db: Connection, message_id: str) -> list[Attachment]:

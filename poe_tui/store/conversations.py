@@ -12,20 +12,28 @@ from collections.abc import Callable
 from .connection import Connection
 from .errors import AmbiguousIdError, StoreError, UnknownIdError
 from .ids import MIN_PREFIX, new_id, prefix_upper_bound
-from .records import Conversation, ConversationSummary
+from .records import Conversation, ConversationSummary, columns
 
-_SUMMARY_COLUMNS = (
-    "id, title, created_at, updated_at, pinned, archived, last_bot, message_count, last_message_at"
-)
-_COLUMNS = _SUMMARY_COLUMNS + ", system_prompt"
+_SUMMARY_FIELDS = columns(ConversationSummary)
+_FIELDS = columns(Conversation)
+_SUMMARY_COLUMNS = ", ".join(_SUMMARY_FIELDS)
+_COLUMNS = ", ".join(_FIELDS)
+_FLAGS = ("pinned", "archived")  # stored as 0/1
+
+
+def _record(cls: type, fields: tuple[str, ...], row: tuple):
+    data = dict(zip(fields, row))
+    for flag in _FLAGS:
+        data[flag] = bool(data[flag])
+    return cls(**data)
 
 
 def _conversation(row: tuple) -> Conversation:
-    return Conversation(row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), *row[6:])
+    return _record(Conversation, _FIELDS, row)
 
 
 def _summary(row: tuple) -> ConversationSummary:
-    return ConversationSummary(row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), *row[6:])
+    return _record(ConversationSummary, _SUMMARY_FIELDS, row)
 
 
 def create(

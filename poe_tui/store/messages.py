@@ -16,7 +16,7 @@ from typing import Any
 from .connection import Connection
 from .errors import StoreError, UnknownIdError
 from .ids import new_id
-from .records import ROLES, STATUSES, Message
+from .records import ROLES, STATUSES, Message, columns
 
 
 class _Auto:
@@ -27,10 +27,8 @@ class _Auto:
 AUTO: Any = _Auto()
 """Default `parent_id`: append to the active thread (child of the conversation's newest message)."""
 
-COLUMNS = (
-    "id, conversation_id, parent_id, role, content, reasoning, bot, status, error, finish_reason,"
-    " prompt_tokens, completion_tokens, total_tokens, points, created_at, updated_at"
-)
+FIELDS = columns(Message)
+COLUMNS = ", ".join(FIELDS)
 UPDATABLE = frozenset(
     {
         "content", "reasoning", "status", "error", "finish_reason",
@@ -45,7 +43,7 @@ _THREAD_SQL = f"""
         SELECT m.seq, m.parent_id, up.depth + 1 FROM messages AS m JOIN up ON m.id = up.parent_id
         WHERE up.depth + 1 < :limit
     )
-    SELECT {", ".join("m." + c.strip() for c in COLUMNS.split(","))}
+    SELECT {", ".join("m." + c for c in FIELDS)}
     FROM up JOIN messages AS m ON m.seq = up.seq ORDER BY up.depth DESC
 """
 _NO_LIMIT = 1 << 62
@@ -77,11 +75,19 @@ def add(
     updated_at: float | None = None,
     id: str | None = None,
 ) -> Message:
+    """Append a message. Leave `parent_id` out to continue the active thread (reply to the
+    newest message); pass a message id to branch from it, or None for a new root. An explicit
+    `id` that exists raises StoreError; times default to now."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     _check_status(status)
     created = clock() if created_at is None else float(created_at)
-    updated = created if updated_at is None else float(updated_at)
+    record = Message(
+        id=id or "", conversation_id=conversation_id, parent_id=None, role=role, content=content or "",
+        reasoning=reasoning or "", bot=bot, status=status, error=error, finish_reason=finish_reason,
+        prompt_tokens=prompt_tokens, completion_tokens=completion_tokens, total_tokens=total_tokens,
+        points=points, created_at=created, updated_at=created if updated_at is None else float(updated_at),
+    )
     with db.write() as conn:
         if parent_id is AUTO:
             row = conn.execute(
@@ -97,16 +103,15 @@ def add(
                 raise UnknownIdError(f"no message {parent_id!r} to reply to")
             if row[0] != conversation_id:
                 raise ValueError(f"message {parent_id!r} belongs to another conversation")
-        values = (
-            conversation_id, parent_id, role, content or "", reasoning or "", bot, status, error,
-            finish_reason, prompt_tokens, completion_tokens, total_tokens, points, created, updated,
-        )
+        record.parent_id = parent_id
         writer = WRITER if status == "streaming" else None
         for attempt in range(5):
-            mid = id or new_id(clock)
+            record.id = id or new_id(clock)
             try:
-                conn.execute(f"INSERT INTO messages ({COLUMNS}, writer) VALUES ({', '.join('?' * 17)})",
-                             (mid, *values, writer))
+                conn.execute(
+                    f"INSERT INTO messages ({COLUMNS}, writer) VALUES ({', '.join('?' * (len(FIELDS) + 1))})",
+                    (*(getattr(record, f) for f in FIELDS), writer),
+                )
                 break
             except sqlite3.IntegrityError as exc:
                 if "FOREIGN KEY" in str(exc):
@@ -115,7 +120,7 @@ def add(
                     raise StoreError(f"a message with id {id!r} already exists") from exc
                 if attempt == 4:
                     raise
-    return Message(mid, *values)
+    return record
 
 
 def update(db: Connection, clock: Callable[[], float], message_id: str, **fields: Any) -> None:

@@ -1,10 +1,12 @@
 """Plain records the store returns; frozen so the UI can hold them without copying.
 
-Field order matches the SELECT column lists in the query modules, which build these positionally.
+A record's field names are its table's column names: the query modules build their SELECT and
+INSERT lists from `columns(Record)`, so a field added here is one edit, not two kept in step.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 ROLES = ("system", "user", "assistant")
@@ -104,3 +106,8 @@ class SearchHit:
         if pos < len(self.snippet):
             out.append((self.snippet[pos:], False))
         return out
+
+
+def columns(record: type) -> tuple[str, ...]:
+    """The record's fields in order: the column list to SELECT (rows then build it positionally)."""
+    return tuple(f.name for f in dataclasses.fields(record))

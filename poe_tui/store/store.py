@@ -62,6 +62,14 @@ class Store:
             self._utils = sqlite_utils.Database(self._db.conn, execute_plugins=False)
         return self._utils
 
+    def check(self) -> None:
+        """Run `PRAGMA quick_check` now (opening runs it only after an unclean close);
+        raises CorruptDatabase when the file is damaged."""
+        from .dbfile import check
+
+        with self._db.read() as conn:
+            check(conn, self._db.path)
+
     def close(self) -> None:
         self._db.close()
 
@@ -130,35 +138,11 @@ class Store:
 
     # messages
 
-    def add_message(
-        self,
-        conversation_id: str,
-        role: str,
-        content: str,
-        *,
-        parent_id: str | None = AUTO,
-        bot: str | None = None,
-        status: str = "complete",
-        reasoning: str = "",
-        error: str | None = None,
-        finish_reason: str | None = None,
-        prompt_tokens: int | None = None,
-        completion_tokens: int | None = None,
-        total_tokens: int | None = None,
-        points: int | None = None,
-        created_at: float | None = None,
-        updated_at: float | None = None,
-        id: str | None = None,
-    ) -> Message:
-        """Append a message. Leave `parent_id` out to continue the active thread (reply to the
-        newest message); pass a message id to branch from it, or None for a new root."""
-        return _messages.add(
-            self._db, self.clock, conversation_id, role, content, parent_id=parent_id, bot=bot,
-            status=status, reasoning=reasoning, error=error, finish_reason=finish_reason,
-            prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
-            total_tokens=total_tokens, points=points, created_at=created_at,
-            updated_at=updated_at, id=id,
-        )
+    def add_message(self, conversation_id: str, role: str, content: str, **fields: Any) -> Message:
+        """Append a message; `fields` are `messages.add`'s keywords (parent_id, bot, status,
+        reasoning, error, finish_reason, token counts, points, created_at, updated_at, id).
+        Leave `parent_id` out to continue the active thread, pass an id to branch, None for a root."""
+        return _messages.add(self._db, self.clock, conversation_id, role, content, **fields)
 
     def update_message(self, id: str, **fields: Any) -> None:
         _messages.update(self._db, self.clock, id, **fields)
