@@ -235,6 +235,7 @@ class ChatSession:
         self.known_bots = known_bots or (lambda: ())
         self.last_balance: int | None = None
         self.unsaved: _ReplyBuffer | None = None  # a reply the disk refused, kept for save_unsaved()
+        self.leaf_id: str | None = None  # the visible branch ends here (None: the newest message)
         self._pump: asyncio.Task | None = None
         self._idle = asyncio.Event()  # set when no reply is being streamed or saved
         self._idle.set()
@@ -242,20 +243,34 @@ class ChatSession:
     # ----------------------------------------------------------- conversation
 
     async def messages(self, limit: int | None = None) -> list[Message]:
+        """The visible branch: from the first message to the current leaf."""
         if self.conversation_id is None:
             return []
-        return await self.db.get_messages(self.conversation_id, limit=limit)
+        return await self.db.get_thread(self.conversation_id, self.leaf_id, limit=limit)
 
     def new_conversation(self) -> None:
         """Start afresh; the conversation row is created by the first send."""
         self.conversation_id = None
+        self.leaf_id = None
+
+    async def versions(self, message_id: str) -> list[Message]:
+        """The message and its alternatives (a regenerated reply's siblings), oldest first."""
+        return await self.db.siblings(message_id)
+
+    async def show_version(self, message_id: str) -> list[Message]:
+        """Follow another version of a message: the visible branch becomes the newest thread
+        through it, and what is sent next continues that branch."""
+        self.leaf_id = await self.db.latest_leaf(message_id)
+        return await self.messages()
 
     async def open(self, conversation_id: str) -> list[Message]:
         """Make `conversation_id` current (its last bot becomes the bot); returns its messages."""
         if await self.db.get_conversation(conversation_id) is None:
             raise ChatInputError(f"No conversation with id {conversation_id}.")
         self.conversation_id = conversation_id
+        self.leaf_id = None  # the newest thread
         messages = await self.messages()
+        self.leaf_id = messages[-1].id if messages else None
         last_bot = next((m.bot for m in reversed(messages) if m.role == "assistant" and m.bot), None)
         if last_bot:
             self.bot = last_bot
@@ -281,7 +296,8 @@ class ChatSession:
             raise ChatInputError("The message is empty.")
         target = bot or self.bot
         conv_id = await self._ensure_conversation(title=make_title(body))
-        user = await self.db.run(_save_user_turn, self.db.sync, conv_id, body)
+        user = await self.db.run(_save_user_turn, self.db.sync, conv_id, body, self.leaf_id)
+        self.leaf_id = user.id
         yield UserSaved(user, target)
         async with aclosing(self._reply(user, target, params)) as events:
             async for event in events:
@@ -375,6 +391,7 @@ class ChatSession:
                         reply.add(event)
                         if reply.row is None:
                             await reply.create()
+                            self.leaf_id = reply.id
                             yield ReplyStarted(reply.id, bot)
                             await self.db.add_recent_bot(bot)  # it answered: a name worth offering again
                             yield RecentsChanged(tuple(await self.db.recent_bots()))
@@ -399,6 +416,8 @@ class ChatSession:
                 )
             try:
                 await reply.finish(**fields)
+                if reply.row is not None:
+                    self.leaf_id = reply.id
             finally:
                 self.unsaved = reply if reply.save_error else None
                 self._idle.set()
@@ -440,13 +459,17 @@ class ChatSession:
         return BalanceUpdated(points, cost, dataclasses.replace(message, points=cost) if cost is not None else message)
 
 
-def _save_user_turn(store: Store, conv_id: str, body: str) -> Message:
-    """One trip to the store's thread: title an untitled conversation, append the user's turn."""
+def _save_user_turn(store: Store, conv_id: str, body: str, leaf_id: str | None) -> Message:
+    """One trip to the store's thread: title an untitled conversation, append the user's turn to
+    the visible branch (after `leaf_id`, or the newest message)."""
     conv = store.get_conversation(conv_id)
     if conv is not None and not conv.title:
         store.rename_conversation(conv_id, make_title(body))
-    previous = store.last_message(conv_id)
-    return store.add_message(conv_id, "user", body, parent_id=previous.id if previous else None)
+    parent = leaf_id
+    if parent is None:
+        previous = store.last_message(conv_id)
+        parent = previous.id if previous else None
+    return store.add_message(conv_id, "user", body, parent_id=parent)
 
 
 def _thread_and_balance(store: Store, conv_id: str, user_id: str) -> tuple[Any, list[Message], int | None]:

@@ -36,6 +36,8 @@ KEYS: tuple[Key, ...] = (
     Key("scroll_end", "ctrl+end", "scroll_conversation(0)", "Jump to the latest message", "chat", show=False),
     Key("cancel", "escape", "cancel", "Cancel the reply", "chat", show=False),
     Key("retry", "ctrl+r", "retry", "Retry the last message", "chat", show=False),
+    Key("older_version", "alt+left", "version(-1)", "Previous version of the last reply", "chat", show=False),
+    Key("newer_version", "alt+right", "version(1)", "Next version of the last reply", "chat", show=False),
     Key("copy_last", "f5", "copy_last", "Copy the last reply", "chat", show=False),
     Key("copy_code", "ctrl+g", "copy_code", "Copy the last code block", "chat", show=False),
     Key("export", "ctrl+s", "export", "Export the conversation", "chat", show=False),
@@ -48,8 +50,10 @@ BY_ID = {k.id: k for k in KEYS}
 
 
 def bindings(scope: str) -> list[Binding]:
+    """Main-screen keys win over the prompt's own (its ctrl+y redo would otherwise swallow a
+    key the user bound), all but Esc, which the focused widget may need first."""
     return [
-        Binding(k.keys, k.action, k.description, show=k.show, priority=k.priority, id=k.id)
+        Binding(k.keys, k.action, k.description, show=k.show, priority=k.priority or (scope == "chat" and k.id != "cancel"), id=k.id)
         for k in KEYS
         if k.scope == scope
     ]

@@ -349,6 +349,7 @@ class ChatScreen(Screen):
         await reply.finish(event.message)
         self._report_unsaved(event)
         self._end_reply()
+        await self._show_versions()
 
     async def _on_failed(self, event: Any) -> None:
         from poe_tui.service import ConnectError, RequestTimeoutError
@@ -364,6 +365,7 @@ class ChatScreen(Screen):
             self.report_failure(event)
         self._report_unsaved(event)
         self._end_reply()
+        await self._show_versions()
 
     def _on_recents(self, event: Any) -> None:
         if self._picker is not None:
@@ -493,6 +495,40 @@ class ChatScreen(Screen):
         self.show_system_prompt(conv.system_prompt if conv else None)
         self.set_bot(app.session.bot)
         self.prompt.focus()
+        await self._show_versions()
+
+    async def _show_versions(self) -> None:
+        """A reply with other versions (regenerated) says so, and how to reach them."""
+        reply = self.conversation.last_reply()
+        session = self.host.session
+        if reply is None or reply.message is None or session is None or not self.is_attached:
+            return
+        from poe_tui.service import StoreError
+
+        try:
+            versions = await session.versions(reply.message.id)
+        except (StoreError, LookupError):
+            return
+        if len(versions) > 1:
+            at = next(i for i, m in enumerate(versions) if m.id == reply.message.id) + 1
+            older, newer = self._key("older_version"), self._key("newer_version")
+            reply.set_note(f"‹ {at}/{len(versions)} ›  {older} / {newer}: other versions")
+
+    async def action_version(self, delta: int) -> None:
+        """Show the previous or next version of the last reply (and the branch that follows it)."""
+        reply = self.conversation.last_reply()
+        session = self.host.session
+        if self.busy or reply is None or reply.message is None or session is None:
+            return
+        versions = await session.versions(reply.message.id)
+        at = next((i for i, m in enumerate(versions) if m.id == reply.message.id), 0)
+        target = at + delta
+        if len(versions) < 2 or not 0 <= target < len(versions):
+            self.app.bell()
+            return
+        thread = await session.show_version(versions[target].id)
+        await self.conversation.load(thread)
+        await self._show_versions()
 
     async def save_or_export(self, fmt: str) -> None:
         """Save a reply the disk refused, if there is one; otherwise export the conversation."""
