@@ -264,16 +264,18 @@ class ChatSession:
         return await self.messages()
 
     async def open(self, conversation_id: str) -> list[Message]:
-        """Make `conversation_id` current (its last bot becomes the bot); returns its messages."""
-        if await self.db.get_conversation(conversation_id) is None:
+        """Make `conversation_id` current (the bot the user chose there becomes the bot);
+        returns its messages."""
+        conv = await self.db.get_conversation(conversation_id)
+        if conv is None:
             raise ChatInputError(f"No conversation with id {conversation_id}.")
         self.conversation_id = conversation_id
         self.leaf_id = None  # the newest thread
         messages = await self.messages()
         self.leaf_id = messages[-1].id if messages else None
-        last_bot = next((m.bot for m in reversed(messages) if m.role == "assistant" and m.bot), None)
-        if last_bot:
-            self.bot = last_bot
+        chosen = conv.bot or next((m.bot for m in reversed(messages) if m.role == "assistant" and m.bot), None)
+        if chosen:
+            self.bot = chosen
         return messages
 
     async def set_system_prompt(self, text: str | None) -> None:
@@ -296,7 +298,8 @@ class ChatSession:
             raise ChatInputError("The message is empty.")
         target = bot or self.bot
         conv_id = await self._ensure_conversation(title=make_title(body))
-        user = await self.db.run(_save_user_turn, self.db.sync, conv_id, body, self.leaf_id)
+        chosen = None if mention else target  # @Bot reaches a bot; it does not choose one
+        user = await self.db.run(_save_user_turn, self.db.sync, conv_id, body, self.leaf_id, chosen)
         self.leaf_id = user.id
         yield UserSaved(user, target)
         async with aclosing(self._reply(user, target, params)) as events:
@@ -459,12 +462,14 @@ class ChatSession:
         return BalanceUpdated(points, cost, dataclasses.replace(message, points=cost) if cost is not None else message)
 
 
-def _save_user_turn(store: Store, conv_id: str, body: str, leaf_id: str | None) -> Message:
-    """One trip to the store's thread: title an untitled conversation, append the user's turn to
-    the visible branch (after `leaf_id`, or the newest message)."""
+def _save_user_turn(store: Store, conv_id: str, body: str, leaf_id: str | None, chosen: str | None) -> Message:
+    """One trip to the store's thread: title an untitled conversation, record the bot the user
+    chose, append the user's turn to the visible branch (after `leaf_id`, or the newest message)."""
     conv = store.get_conversation(conv_id)
     if conv is not None and not conv.title:
         store.rename_conversation(conv_id, make_title(body))
+    if conv is not None and chosen is not None and conv.bot != chosen:
+        store.set_conversation_bot(conv_id, chosen)
     parent = leaf_id
     if parent is None:
         previous = store.last_message(conv_id)

@@ -559,7 +559,7 @@ def history(ctx, query, limit, archived, as_json) -> None:
     for r in rows:
         when = dt.datetime.fromtimestamp(r.updated_at).strftime("%Y-%m-%d %H:%M")
         pin = "*" if r.pinned else " "
-        click.echo(f"{one_line(r.id)} {pin} {when}  {one_line(r.last_bot or '-', 24):24} {one_line(r.title or '(untitled)', 60)}")
+        click.echo(f"{one_line(r.id)} {pin} {when}  {one_line(r.shown_bot or '-', 24):24} {one_line(r.title or '(untitled)', 60)}")
     if not rows:
         click.echo("No conversations yet.", err=True)
 

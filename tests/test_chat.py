@@ -197,3 +197,17 @@ async def test_only_bots_that_answered_become_recents(session, emulator):
     assert "No-Such-Bot-zz" not in session.store.recent_bots()
     await run(session.send("hello"))
     assert session.store.recent_bots()[0] == "Demo-Echo"
+
+
+async def test_a_mention_never_becomes_the_conversations_bot(session, emulator):
+    await run(session.send("hello"))  # Demo-Echo, the bot chosen
+    await run(session.send("@Demo-Markdown what is 2+2"))
+    conv_id = session.conversation_id
+    summary = session.store.list_conversations(10, 0)[0]
+    assert summary.shown_bot == "Demo-Echo" and summary.last_bot == "Demo-Markdown"
+    session.new_conversation()
+    session.bot = "GPT-5"
+    await session.open(conv_id)
+    assert session.bot == "Demo-Echo"
+    await run(session.send("and now?"))
+    assert emulator.state.chat_requests[-1].model == "Demo-Echo"

@@ -162,6 +162,11 @@ def set_system_prompt(
     _set(db, conversation_id, "system_prompt = ?, updated_at = max(updated_at, ?)", (text, clock()))
 
 
+def set_bot(db: Connection, conversation_id: str, bot: str | None) -> None:
+    """The bot the user chose: what reopening the conversation selects again."""
+    _set(db, conversation_id, "bot = ?", (bot,))
+
+
 def set_pinned(db: Connection, conversation_id: str, pinned: bool) -> None:
     """View state: does not change updated_at, so the list order stays put."""
     _set(db, conversation_id, "pinned = ?", (int(bool(pinned)),))

@@ -186,6 +186,10 @@ V3_ATTACHMENTS_CACHES = (
 # told from one a live process is still streaming (see messages.recover_orphans).
 V4_WRITER = ("ALTER TABLE messages ADD COLUMN writer TEXT",)
 
+# 5: the bot the user chose for a conversation; `last_bot` is whichever answered last, and an
+# @Bot message must not make its bot the conversation's.
+V5_CHOSEN_BOT = ("ALTER TABLE conversations ADD COLUMN bot TEXT",)
+
 
 @dataclass(frozen=True, slots=True)
 class Migration:
@@ -199,6 +203,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "full-text search", V2_SEARCH),
     Migration(3, "attachments and caches", V3_ATTACHMENTS_CACHES),
     Migration(4, "streaming reply writer", V4_WRITER),
+    Migration(5, "the conversation's chosen bot", V5_CHOSEN_BOT),
 )
 LATEST = MIGRATIONS[-1].version
 

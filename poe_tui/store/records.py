@@ -26,6 +26,11 @@ class ConversationSummary:
     last_bot: str | None
     message_count: int
     last_message_at: float | None
+    bot: str | None = None  # the bot the user chose (None: older rows; `last_bot` stands in)
+
+    @property
+    def shown_bot(self) -> str | None:
+        return self.bot or self.last_bot
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +45,11 @@ class Conversation:
     message_count: int
     last_message_at: float | None
     system_prompt: str | None
+    bot: str | None = None  # the bot the user chose (None: older rows; `last_bot` stands in)
+
+    @property
+    def shown_bot(self) -> str | None:
+        return self.bot or self.last_bot
 
 
 @dataclass(slots=True)

@@ -92,7 +92,7 @@ _TITLE_HITS = f"""
         SELECT rowid, rank, highlight(conversations_fts, 0, '{_OPEN}', '{_CLOSE}') AS snip
         FROM conversations_fts WHERE conversations_fts MATCH ? ORDER BY rank LIMIT ?
     )
-    SELECT c.id, c.title, NULL, NULL, c.last_bot, hits.snip, hits.rank, c.updated_at
+    SELECT c.id, c.title, NULL, NULL, coalesce(c.bot, c.last_bot), hits.snip, hits.rank, c.updated_at
     FROM hits JOIN conversations AS c ON c.seq = hits.rowid
     ORDER BY hits.rank
 """

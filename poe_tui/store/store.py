@@ -133,6 +133,9 @@ class Store:
     def set_system_prompt(self, id: str, text: str | None) -> None:
         _conversations.set_system_prompt(self._db, self.clock, id, text)
 
+    def set_conversation_bot(self, id: str, bot: str | None) -> None:
+        _conversations.set_bot(self._db, id, bot)
+
     def delete_conversation(self, id: str) -> None:
         _conversations.delete(self._db, id)
 

@@ -49,8 +49,8 @@ def conversation_row(c: ConversationSummary, now: float) -> Content:
         (f"{when:<11}", _MUTED),
         (title, "") if title else ("Untitled", "italic dim"),
     ]
-    if c.last_bot:
-        parts.append((f"  {one_line(c.last_bot, 50)}", "$text-accent"))
+    if c.shown_bot:
+        parts.append((f"  {one_line(c.shown_bot, 50)}", "$text-accent"))
     if c.message_count:
         parts.append((f"  {c.message_count} msg" + ("s" if c.message_count != 1 else ""), _MUTED))
     if c.archived:
