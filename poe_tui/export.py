@@ -62,8 +62,8 @@ def _heading(msg: Message) -> str:
     if msg.role == "system":
         return "System"
     parts = [one_line(msg.bot or "") or "Assistant"]
-    if msg.total_tokens:
-        parts.append(f"{msg.total_tokens:,} tokens")
+    if msg.completion_tokens:  # the tokens the bot wrote, as the reply's header counts them
+        parts.append(f"{msg.completion_tokens:,} tokens")
     if msg.points is not None:
         parts.append(f"{msg.points:,} points")
     return " · ".join(parts)

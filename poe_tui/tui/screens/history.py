@@ -278,7 +278,7 @@ class HistoryScreen(Screen[HistoryResult]):
             elif n == 0:
                 message = "No conversations yet · Ctrl+N starts one."
             else:
-                message = f"{n}{'+' if self._has_more else ''} conversations · Enter opens"
+                message = f"{n}{'+' if self._has_more else ''} conversation{'s' if n != 1 or self._has_more else ''} · Enter opens"
             if self.focused is self.search_input and n:
                 message += " · ↑↓ choose · Tab for actions"
         self.query_one("#history-status", Static).update(Content(message))
