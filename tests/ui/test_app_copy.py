@@ -56,3 +56,16 @@ def test_clipboard_reports_each_backend():
 def test_code_blocks():
     assert code_blocks(REPLY) == ["print('one')\n", "echo two\n"]
     assert code_blocks("no code") == []
+
+
+async def test_the_readmes_remap_works_while_the_prompt_has_focus(make_app, emulator, clipboard):
+    """`[keys] copy_last = "ctrl+y"`: the prompt's own ctrl+y (redo) must not swallow it."""
+    app = make_app(bot="Demo-Echo", keys={"copy_last": "ctrl+y"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await type_and_send(pilot, "hi")
+        await settle(pilot)
+        assert app.focused is app.chat_screen.prompt
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert clipboard.last == app.chat_screen.conversation.last_reply().message.content
