@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from e2ehelpers import PROMPT_HINT, wait_ready  # noqa: F401 - PROMPT_HINT for the tests
 from terminal import POE_TUI, Terminal, app_env, launch
 
 
@@ -106,6 +107,12 @@ def xdg(tmp_path) -> tuple[Path, Path]:
 
 
 @pytest.fixture
+def demo_db(xdg) -> Path:
+    """Where `poe-tui --demo` keeps its history in this test."""
+    return xdg[1] / "poe-tui" / "demo.db"
+
+
+@pytest.fixture
 def _terminals() -> Iterator[list[Terminal]]:
     started: list[Terminal] = []
     yield started
@@ -141,14 +148,3 @@ def tui_on(xdg, _terminals) -> Callable[..., Terminal]:
         return term
 
     return start
-
-
-PROMPT_HINT = "Message the bot"  # the empty prompt's placeholder
-
-
-def wait_ready(term: Terminal, timeout: float = 20.0) -> None:
-    """Wait until Textual has replaced the splash and the session has started: the bot list is
-    loaded, nothing says "starting…", and the footer shows the balance."""
-    term.wait_for(lambda t: "loading bots…" not in t.text and "starting…" not in t.text
-                  and "points" in t.lines[-1], timeout)
-    term.settle(0.2)

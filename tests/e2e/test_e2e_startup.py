@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import time
 
-from conftest import PROMPT_HINT, wait_ready
-
-
-def prompt_row(term) -> str:
-    """The prompt's first line of text (the row under the prompt's top border)."""
-    lines = term.lines
-    top = max(i for i, line in enumerate(lines) if "▔▔▔▔▔▔▔▔" in line)
-    return lines[top + 1]
+from e2ehelpers import PROMPT_HINT, prompt_lines, prompt_text, wait_ready
 
 
 def test_keys_typed_on_the_splash_reach_the_prompt_in_order(tui):
@@ -20,8 +13,7 @@ def test_keys_typed_on_the_splash_reach_the_prompt_in_order(tui):
     term.type("hello wor", delay=0.03)
     wait_ready(term)
     term.type("ld", delay=0.03)
-    term.wait_for(lambda t: "hello world" in prompt_row(t), timeout=5)
-    assert prompt_row(term).strip().endswith("hello world")
+    term.wait_for(lambda t: prompt_text(t) == "hello world", timeout=5)
     assert term.quit() == 0
 
 
@@ -32,7 +24,7 @@ def test_enter_typed_on_the_splash_leaves_no_stray_newline(tui):
     wait_ready(term)
     time.sleep(0.5)  # the held Enter has been read by now
     # An empty prompt shows its placeholder; one holding "\n" does not.
-    assert PROMPT_HINT in prompt_row(term), term.dump()
+    assert PROMPT_HINT in " ".join(prompt_lines(term)), term.dump()
     term.type("hi", delay=0.03)
-    term.wait_for(lambda t: prompt_row(t).strip().endswith("hi"), timeout=5)
+    term.wait_for(lambda t: prompt_text(t) == "hi", timeout=5)
     assert term.quit() == 0

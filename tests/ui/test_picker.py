@@ -95,7 +95,9 @@ async def test_arrows_move_in_the_list_while_typing(bots):
         await pilot.press("enter")
         await pilot.pause()
         assert app.events == [("selected", second)]
-        assert app.focused is picker.input and picker.input.value == "gpt5"
+        # Choosing clears the filter (issue 8): the next visit starts from the whole list.
+        assert app.focused is picker.input and picker.input.value == ""
+        assert len(picker.visible_names) == len(bots)
 
 
 async def test_a_name_not_in_the_list_can_be_typed(bots):

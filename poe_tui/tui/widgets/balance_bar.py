@@ -1,12 +1,20 @@
-"""The footer: the current bot, the point balance, what the last reply cost, and key hints."""
+"""The footer: the current bot, the point balance, what the last reply cost, and key hints.
+
+It is one row and must never be cut off: on a narrow terminal the key hints go first (last one
+first), then the last reply's cost; then the status and the bot's name are shortened.
+"""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
 
 from poe_tui.textsafe import one_line
+
+Part = tuple[str, str]  # (text, style)
+SEP: Part = ("  │  ", "dim")
 
 
 class BalanceBar(Static):
@@ -21,21 +29,42 @@ class BalanceBar(Static):
     online: reactive[bool] = reactive(True)  # False after the service could not be reached
     hints: reactive[tuple[tuple[str, str], ...]] = reactive(())
 
-    def render(self) -> Content:
-        parts: list[str | tuple[str, str]] = [("● ", "$success" if self.online else "$error")]
-        parts.append((one_line(self.bot, 40) or "no bot", "bold $accent"))
-        parts.append(("  │  ", "dim"))
-        parts.append((f"{self.points:,} points" if self.points is not None else "balance unknown", "bold"))
+    def _pieces(self, bot: str, status: str) -> list[tuple[int, list[Part]]]:
+        """(drop order, parts) in display order; 0 is never dropped, higher numbers go first."""
+        pieces: list[tuple[int, list[Part]]] = [
+            (0, [("● ", "$success" if self.online else "$error"), (bot or "no bot", "bold $accent"), SEP,
+                 (f"{self.points:,} points" if self.points is not None else "balance unknown", "bold")]),
+        ]
         if self.cost is not None:
-            parts.append((f"  last reply {self.cost:,} pts", "$text-muted"))
+            pieces.append((1, [(f"  last reply {self.cost:,} pts", "$text-muted")]))
         if not self.online:
-            parts.append(("  │  ", "dim"))
-            parts.append(("offline", "bold $error"))
-        if self.status:
-            parts.append(("  │  ", "dim"))
-            parts.append((one_line(self.status, 40), "italic $text-muted"))
-        for key, label in self.hints:
-            parts.append(("  ", ""))
-            parts.append((key, "bold $primary"))
-            parts.append((f" {label}", "$text-muted"))
-        return Content.assemble(*parts)
+            pieces.append((0, [SEP, ("offline", "bold $error")]))
+        if status:
+            pieces.append((0, [SEP, (status, "italic $text-muted")]))
+        for n, (key, label) in enumerate(self.hints):
+            pieces.append((100 + n, [("  ", ""), (key, "bold $primary"), (f" {label}", "$text-muted")]))
+        return pieces
+
+    def render(self) -> Content:
+        width = self.content_size.width or 10_000
+        bot, status = one_line(self.bot, 40), one_line(self.status, 40)
+        pieces = self._pieces(bot, status)
+        for order in sorted({o for o, _ in pieces if o}, reverse=True):
+            if _width(pieces) <= width:
+                break
+            pieces = [p for p in pieces if p[0] != order]
+        kept = {o for o, _ in pieces}
+        for shortest in (12, 0, 6):  # still too wide: shorten the status, then the bot's name, then the status
+            over = _width(pieces) - width
+            if over <= 0:
+                break
+            if shortest:
+                status = one_line(status, max(shortest, cell_len(status) - over))
+            else:
+                bot = one_line(bot, max(4, cell_len(bot) - over))
+            pieces = [p for p in self._pieces(bot, status) if p[0] in kept]
+        return Content.assemble(*(part for _, parts in pieces for part in parts))
+
+
+def _width(pieces: list[tuple[int, list[Part]]]) -> int:
+    return sum(cell_len(text) for _, parts in pieces for text, _ in parts)

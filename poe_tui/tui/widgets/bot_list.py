@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -36,11 +37,40 @@ def format_context(tokens: int | None) -> str:
     return str(tokens)
 
 
+PRICE_WIDTH = 11  # the row's price column; `short_price` always fits it
+
+
+def _amount(x: Decimal) -> str:
+    """A dollar figure in at most 4 characters: 160, 13, 2.6, 0.18, <.01."""
+    if x >= 1000:
+        return f"{x / 1000:.0f}k"
+    if x >= 10:
+        return f"{x:.0f}"
+    if x >= 1:
+        return f"{x:.1f}".rstrip("0").rstrip(".")
+    if x >= Decimal("0.01") or x == 0:
+        return f"{x:.2f}".rstrip("0").rstrip(".") or "0"
+    return "<.01"
+
+
 def short_price(pricing: Pricing | None) -> str:
-    """The row's price: '$2.6/$13' (per Mtok in/out) or '$0.018/req'."""
+    """The row's price, never cut: '$2.6/$13' (per Mtok in/out), '$0.018/req', '0.003¢/req'.
+    (The detail pane shows the exact figures.)"""
     if pricing is None:
         return ""
-    return pricing.summary().removesuffix(" per Mtok")
+    if pricing.prompt is not None or pricing.completion is not None:
+        def per_m(x: Decimal | None) -> str:
+            return "?" if x is None else _amount(x * 1_000_000)
+
+        return f"${per_m(pricing.prompt)}/${per_m(pricing.completion)}"
+    if pricing.request is not None:
+        r = pricing.request
+        if r == 0 or r >= Decimal("0.01"):
+            whole = f"{r:.3f}".rstrip("0").rstrip(".") if r < 10 else _amount(r)
+            return f"${whole}/req"
+        cents = f"{r * 100:.3f}".rstrip("0").rstrip(".")
+        return f"{cents if cents != '0' else '<.001'}¢/req"
+    return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +104,7 @@ class BotList(ScrollView, can_focus=False):
         height: 1fr;
         background: $surface;
         overflow-x: hidden;
+        scrollbar-gutter: stable;  /* columns stay put when a filter leaves too few rows to scroll */
         & > .bot-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
         & > .bot-list--match { text-style: bold underline; color: $accent; }
         & > .bot-list--star { color: $warning; }
@@ -225,10 +256,8 @@ class BotList(ScrollView, can_focus=False):
             tail.append((f"{format_context(bot.context_length):>6}", muted))
             tail_width += 6
         if width >= 40:  # leaves names 22 columns: most of the real list fits
-            price = short_price(bot.pricing)
-            price = price if len(price) <= 11 else price[:10] + "…"
-            tail.append((f" {price:>11}", muted))
-            tail_width += 12
+            tail.append((f" {short_price(bot.pricing):>{PRICE_WIDTH}}", muted))
+            tail_width += 1 + PRICE_WIDTH
         name_width = max(1, width - 3 - tail_width)
         if cell_len(safe) > name_width:
             safe = set_cell_size(safe, name_width - 1) + "…"

@@ -225,14 +225,16 @@ class ModelPicker(Widget):
 
     def _choose(self) -> None:
         row = self.bot_list.highlighted
-        if row is not None:
-            self.post_message(self.Selected(self, row.name))
-            return
         free = self.input.value.strip()
-        if free and _BOT_NAME.match(free):
-            self.post_message(self.Selected(self, free))
+        if row is not None:
+            chosen = row.name
+        elif free and _BOT_NAME.match(free):
+            chosen = free
         else:
             self.app.bell()
+            return
+        self.post_message(self.Selected(self, chosen))
+        self.input.value = ""  # the next visit starts from the whole list, not the old filter
 
     # -- actions -----------------------------------------------------------------------
 
