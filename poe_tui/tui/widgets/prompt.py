@@ -1,12 +1,23 @@
 """The prompt: a TextArea where Enter sends, ctrl+j (or shift+enter) breaks the line, up/down
-on the first/last line walk the prompt history, and `/` suggests commands."""
+on the first/last line walk the prompt history, and `/` suggests commands.
+
+Keys are applied in the order typed. Textual inserts a printable key in the TextArea's own
+handler, but runs a non-priority binding (BackSpace, ctrl+u, ctrl+w...) only once the key has
+bubbled back up to the App, behind any keys that arrived in the same read. So the prompt runs
+the bindings for a key itself, in its turn.
+
+A paste longer than `paste_threshold` characters becomes one chip, "[pasted 2.0 MB, 48,000
+lines]": the document stays small (typing after a huge paste stays fast), `text` still gives
+the whole text (what is sent and stored), and ctrl+t expands the chips in place.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
@@ -16,15 +27,31 @@ from textual.widgets.option_list import Option
 from poe_tui.tui import commands, keys
 
 
+PASTE_THRESHOLD = 10_000  # characters; longer pastes become a chip
+
+
+def paste_label(text: str) -> str:
+    """The chip shown for a long paste: its size and line count."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    for unit, scale in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            amount = f"{size / scale:.1f} {unit}"
+            break
+    else:
+        amount = f"{size} bytes"
+    lines = text.count("\n") + 1
+    return f"[pasted {amount}, {lines:,} line{'s' if lines != 1 else ''}]"
+
+
 class PromptInput(TextArea):
-    BINDINGS = keys.bindings("prompt")
+    BINDINGS = [*keys.bindings("prompt"), Binding("ctrl+t", "expand_pastes", "Expand pasted text", show=False, id="expand_paste")]
 
     class Submitted(Message):
         def __init__(self, text: str) -> None:
             super().__init__()
             self.text = text
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, *, paste_threshold: int = PASTE_THRESHOLD, **kwargs) -> None:
         super().__init__(
             soft_wrap=True,
             show_line_numbers=False,
@@ -37,6 +64,66 @@ class PromptInput(TextArea):
         self.sent: list[str] = []
         self._history_pos: int | None = None
         self._draft = ""
+        self.paste_threshold = paste_threshold
+        self._pastes: list[tuple[str, str]] = []  # (chip label in the document, the pasted text)
+        self._expanded: tuple[str, str] | None = None  # (document text, its expansion): cached
+
+    # ------------------------------------------------------------ long pastes
+
+    @property
+    def text(self) -> str:
+        """The whole text, each paste chip replaced by what was pasted."""
+        shown = self.document.text
+        if not self._pastes:
+            return shown
+        if self._expanded is None or self._expanded[0] != shown:
+            self._expanded = (shown, self._expand(shown))
+        return self._expanded[1]
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self.load_text(value)
+
+    def _expand(self, shown: str) -> str:
+        self._pastes = [(label, pasted) for label, pasted in self._pastes if label in shown]  # deleted chips are gone
+        for label, pasted in self._pastes:
+            shown = shown.replace(label, pasted, 1)
+        return shown
+
+    def _chip(self, pasted: str) -> str:
+        label = paste_label(pasted)
+        taken = {existing for existing, _ in self._pastes}
+        base, n = label, 1
+        while label in taken or label in self.document.text:  # each chip must be findable alone
+            n += 1
+            label = f"{base[:-1]} #{n}]"
+        self._pastes.append((label, pasted))
+        return label
+
+    def load_text(self, text: str) -> None:
+        self._pastes = []
+        self._expanded = None
+        if len(text) > self.paste_threshold:
+            text = self._chip(text)
+        super().load_text(text)
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()  # TextArea's handler runs here or not at all
+        if self.read_only or len(event.text) <= self.paste_threshold:
+            await super()._on_paste(event)
+            return
+        event.stop()
+        if result := self._replace_via_keyboard(self._chip(event.text), *self.selection):
+            self.move_cursor(result.end_location)
+
+    def action_expand_pastes(self) -> None:
+        """Put the pasted text itself in place of its chips."""
+        if self._pastes:
+            whole = self.text
+            self._pastes = []
+            self._expanded = None
+            super().load_text(whole)
+            self.move_cursor(self.document.end)
 
     def on_mount(self) -> None:
         keymap = getattr(self.app, "keymap", {})  # the hint names the keys as remapped
@@ -59,6 +146,10 @@ class PromptInput(TextArea):
             self.action_newline()
             return
         await super()._on_key(event)
+        if not event.is_printable and await self.app._check_bindings(event.key):
+            # Run the key's binding now, in order with the keys behind it (module docstring).
+            event.stop()
+            event.prevent_default()
 
     # ------------------------------------------------------------ actions
 
@@ -143,12 +234,17 @@ class PromptInput(TextArea):
         self.move_cursor(self.document.end if at_end else (0, len(self.document.get_line(0))))
 
     def _complete_argument(self, suggestions: OptionList, command: str, typed: str, always: bool) -> bool:
-        index = suggestions.highlighted
-        if index is None or index >= suggestions.option_count:
+        # The values for what is typed now: the list may still show the command names (or an
+        # older argument's values) when fast typing outran its update.
+        source = getattr(self.parent, "complete_argument", None)
+        values = source(command, typed) if source is not None else []
+        if not values:
             return False
-        value = suggestions.get_option_at_index(index).id or ""
-        if not value or (not always and typed.strip().lower() == value.lower()):
-            return False  # already complete: Enter runs the command
+        if not always and any(typed.strip().lower() == v.lower() for v in values):
+            return False  # already complete (any case): Enter runs the command
+        index = suggestions.highlighted
+        shown = suggestions.get_option_at_index(index).id if index is not None and index < suggestions.option_count else None
+        value = shown if shown in values else values[0]
         self.load_text(f"/{command} {value}")
         self.move_cursor(self.document.end)
         return True
@@ -157,9 +253,10 @@ class PromptInput(TextArea):
         """The suggestion list when the text is a command name being typed (decided from the
         text itself: the list updates a message later, and fast typing outruns it)."""
         parent = self.parent
-        if isinstance(parent, Prompt) and commands.complete(self.text):
+        typed = self.document.text
+        if isinstance(parent, Prompt) and commands.complete(typed):
             return parent.suggestions
-        if isinstance(parent, Prompt) and commands.argument(self.text) and parent.suggestions.display:
+        if isinstance(parent, Prompt) and commands.argument(typed) and parent.suggestions.display:
             return parent.suggestions
         return None
 
@@ -193,9 +290,10 @@ class Prompt(Vertical):
 
     @on(TextArea.Changed)
     def _update_suggestions(self, event: TextArea.Changed) -> None:
-        matches = commands.complete(event.text_area.text)
+        typed = event.text_area.document.text  # chips unexpanded: a command is short
+        matches = commands.complete(typed)
         box = self.suggestions
-        arg = commands.argument(event.text_area.text)
+        arg = commands.argument(typed)
         if arg is not None and self.complete_argument is not None:
             values = self.complete_argument(*arg)[:8]
             box.set_options(Option(Content(value), id=value) for value in values)

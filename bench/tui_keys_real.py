@@ -1,0 +1,346 @@
+"""Keystroke-to-echo latency as a user feels it: the installed `poe-tui --demo` in a real
+pseudo-terminal (120x40), its screen read with pyte.
+
+A reader thread drains the pty continuously and feeds pyte; a keystroke's latency is the time
+from writing the byte to the pty until the read whose output makes the prompt row show it.
+Three cases: idle; a reply streaming at 100 tok/s on an empty conversation; the same with a
+20,000-token reply already on screen. Target: p95 < 30 ms in all three, streaming within 2x
+of idle. `--stream` instead times 20,000- and 100,000-token replies (as fast as the emulator
+sends) until the whole reply is on screen, and the app's RSS after them. Targets: 100k < 4 s,
+t(100k)/t(20k) <= 5.0, RSS < 150 MB.
+
+The demo's emulator runs inside the app; the bench finds its loopback port (/proc) and sets its
+pace through `/_emulator/config`.
+
+Run: .venv/bin/python bench/tui_keys_real.py [--keys N] [--stream]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import pyte
+from ptyprocess import PtyProcess
+
+ROWS, COLS = 40, 120
+ROOT = Path(__file__).resolve().parent.parent
+POE_TUI = ROOT / ".venv" / "bin" / "poe-tui"
+KEYS = "qwertyuiopasdfghjklzxcvbnm"
+
+
+class Terminal:
+    """A program in a pty, its output drained by a thread into a pyte screen."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self.screen = pyte.Screen(COLS, ROWS)
+        self.stream = pyte.ByteStream(self.screen)
+        self.lock = threading.Lock()
+        self.changed = threading.Condition(self.lock)
+        self.proc = PtyProcess.spawn(argv, env=env, dimensions=(ROWS, COLS))
+        self._expect: Callable[[], bool] | None = None
+        self._hit: float | None = None
+        self.errors: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                data = os.read(self.proc.fd, 1 << 16)
+            except OSError:
+                data = b""
+            now = time.perf_counter()
+            with self.lock:
+                if not data:
+                    self.changed.notify_all()
+                    return
+                try:
+                    self.stream.feed(data)
+                except Exception as exc:  # a pyte bug must not freeze the screen
+                    self.errors.append(repr(exc))
+                if self._expect is not None and self._hit is None and self._expect():
+                    self._hit = now
+                self.changed.notify_all()
+
+    def row(self, y: int) -> str:
+        line = self.screen.buffer[y]
+        return "".join(line[x].data for x in range(COLS))
+
+    def text(self) -> str:
+        return "\n".join(self.row(y) for y in range(ROWS))
+
+    def wait(self, condition: Callable[[], bool], timeout: float = 30.0) -> None:
+        end = time.monotonic() + timeout
+        with self.lock:
+            while not condition():
+                left = end - time.monotonic()
+                if left <= 0 or not self.proc.isalive():
+                    raise TimeoutError(f"screen never matched; it shows:\n{self.text()}")
+                self.changed.wait(min(left, 0.05))
+
+    def write(self, data: bytes) -> None:
+        os.write(self.proc.fd, data)
+
+    def timed_write(self, data: bytes, condition: Callable[[], bool], timeout: float = 10.0) -> float:
+        """Seconds from writing `data` until a read made `condition` true."""
+        with self.lock:
+            self._hit = None
+            self._expect = condition
+        start = time.perf_counter()
+        self.write(data)
+        try:
+            self.wait(lambda: self._hit is not None, timeout)
+            return self._hit - start  # type: ignore[operator]
+        finally:
+            with self.lock:
+                self._expect = None
+
+    def rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def close(self) -> None:
+        if self.proc.isalive():
+            self.write(b"\x11")  # ctrl+q
+            deadline = time.monotonic() + 5
+            while self.proc.isalive() and time.monotonic() < deadline:
+                time.sleep(0.05)
+        if self.proc.isalive():
+            self.proc.terminate(force=True)
+
+
+def listening_port(pid: int) -> int | None:
+    """The loopback TCP port the process listens on (the demo's in-process emulator)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            parts = line.split()
+            if parts[3] == "0A" and parts[9] in inodes:  # LISTEN
+                return int(parts[1].rsplit(":", 1)[1], 16)
+    return None
+
+
+class DemoApp:
+    """`poe-tui --demo` in a pty with its own config and data dirs, and its emulator's port."""
+
+    def __init__(self, source: str | None = None) -> None:
+        self.home = Path(tempfile.mkdtemp(prefix="poe-keys-"))
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("POE_", "TEXTUAL"))}
+        env.update(
+            XDG_CONFIG_HOME=str(self.home / "config"),
+            XDG_DATA_HOME=str(self.home / "data"),
+            TERM="xterm-256color",
+            COLORTERM="truecolor",
+            LANG="C.UTF-8",
+        )
+        if source:  # another checkout's poe_tui package (e.g. a copy of the last commit)
+            env["PYTHONPATH"] = source
+        self.term = Terminal([str(POE_TUI), "--demo"], env)
+        self.term.wait(lambda: self.prompt_row() is not None, 60)
+        self.term.wait(lambda: "points" in self.footer(), 60)  # started, past the splash
+        time.sleep(1.5)  # a fresh demo focuses the bot list once its catalogue is in
+        self.row = self.prompt_row()
+        for _ in range(20):  # the bot list may hold the focus: F2 moves it to the prompt
+            self.term.write(b"\x1bOQ")
+            time.sleep(0.3)
+            self.term.write(b"x")
+            time.sleep(0.3)
+            if "x" in self.prompt_text():
+                break
+        self.clear_prompt()
+        self.port = None
+        deadline = time.monotonic() + 60
+        while self.port is None and time.monotonic() < deadline:
+            self.port = listening_port(self.term.proc.pid)
+            time.sleep(0.05)
+        if self.port is None:
+            raise RuntimeError(f"the demo emulator's port was not found; the screen shows:\n{self.term.text()}")
+
+    def prompt_row(self) -> int | None:
+        for y in range(ROWS - 1, -1, -1):
+            if "Message the bot" in self.term.row(y):
+                return y
+        return None
+
+    def prompt_text(self) -> str:
+        return self.term.row(self.row)
+
+    def pace(self, tokens_per_second: float | None) -> None:
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/_emulator/config",
+            data=json.dumps({"tokens_per_second": tokens_per_second}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        urllib.request.urlopen(req, timeout=5).read()
+
+    def footer(self) -> str:
+        return self.term.row(ROWS - 1) + self.term.row(ROWS - 2)
+
+    def clear_prompt(self) -> None:
+        self.term.write(b"\x1bOQ\x15")  # F2 (focus the prompt), ctrl+u  # ctrl+u
+        self.term.wait(lambda: "Message the bot" in self.prompt_text() or not self.prompt_text().strip("│ ▏▕▎┃"), 10)
+
+    def command(self, text: str, shows: str = "") -> None:
+        for attempt in range(5):  # right after start-up the bot list may not be loaded yet
+            self.clear_prompt()
+            self.term.write(text.encode())
+            self.term.wait(lambda: text in self.prompt_text(), 10)
+            time.sleep(0.3)  # the suggestions catch up
+            self.term.write(b"\r")
+            try:
+                self.term.wait(lambda: text not in self.prompt_text() and shows in self.term.text(), 3)
+                break
+            except TimeoutError:
+                if attempt == 4:
+                    raise
+        self.no_toasts()
+
+    def no_toasts(self) -> None:
+        """Wait until no notice covers the prompt row (typed text would hide under it)."""
+        time.sleep(0.5)
+        self.term.wait(lambda: "▌" not in self.term.row(self.row) + self.term.row(self.row - 1), 15)
+
+    def answering(self) -> bool:
+        """A reply is on its way: the footer offers to cancel it."""
+        return "escape cancel" in self.footer()
+
+    def send(self, text: str, wait_start: bool = True) -> float:
+        self.clear_prompt()
+        self.term.write(text.encode())
+        self.term.wait(lambda: text in self.prompt_text(), 10)
+        time.sleep(0.3)
+        start = time.perf_counter()
+        self.term.write(b"\r")
+        if wait_start:
+            self.term.wait(self.answering, 30)
+        return start
+
+    def wait_done(self, timeout: float = 120) -> float:
+        self.term.wait(lambda: not self.answering(), timeout)
+        return time.perf_counter()
+
+    def cancel(self) -> None:
+        self.term.write(b"\x1b")
+        self.term.wait(lambda: not self.answering(), 30)
+        time.sleep(0.3)
+
+    def close(self) -> None:
+        self.term.close()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+def type_and_time(app: DemoApp, count: int, while_: Callable[[], bool] = lambda: True) -> list[float]:
+    """Type `count` letters one at a time, each after the previous echoed; seconds to each echo."""
+    lags: list[float] = []
+    typed = ""
+    while len(lags) < count and while_():
+        if len(typed) >= 40:
+            app.clear_prompt()
+            typed = ""
+        char = KEYS[len(lags) % len(KEYS)]
+        expected = typed + char
+        lags.append(app.term.timed_write(char.encode(), lambda e=expected: e in app.prompt_text()))
+        typed = expected
+        time.sleep(0.03)  # a fast typist: ~20 keys a second
+    app.clear_prompt()
+    return lags
+
+
+def summary(name: str, lags: list[float]) -> tuple[float, float]:
+    ms = sorted(x * 1000 for x in lags)
+    p50 = statistics.median(ms)
+    p95 = ms[min(len(ms) - 1, int(len(ms) * 0.95))]
+    print(f"{name:<38} median {p50:6.1f} ms   p95 {p95:6.1f} ms   max {ms[-1]:6.1f} ms   ({len(ms)} keys)")
+    return p50, p95
+
+
+def keys_bench(count: int, source: str | None) -> bool:
+    app = DemoApp(source)
+    try:
+        time.sleep(0.5)
+        type_and_time(app, 10)  # warm up
+        idle = summary("idle", type_and_time(app, count))
+
+        app.pace(100)
+        app.send(f"@Demo-Long tokens={count * 60}")
+        streaming = summary("streaming 100 tok/s, empty conversation", type_and_time(app, count, app.answering))
+        app.cancel()
+        app.no_toasts()
+
+        app.command("/new")
+        app.pace(None)
+        app.send("@Demo-Long tokens=20000")
+        app.wait_done()
+        time.sleep(0.5)
+        app.pace(100)
+        app.send(f"@Demo-Long tokens={count * 60}")
+        loaded = summary("streaming 100 tok/s, 20k tokens on screen", type_and_time(app, count, app.answering))
+        app.cancel()
+        app.no_toasts()
+        print(f"RSS of the app: {app.term.rss_mb():.0f} MB")
+    finally:
+        app.close()
+    ok = all(p95 < 30 for _, p95 in (idle, streaming, loaded)) and max(streaming[1], loaded[1]) <= 2 * max(idle[1], 1)
+    print("targets: p95 < 30 ms in all three, streaming within 2x of idle:", "OK" if ok else "MISSED")
+    return ok
+
+
+def stream_bench(source: str | None) -> bool:
+    app = DemoApp(source)
+    try:
+        app.pace(None)
+        app.send("@Demo-Long tokens=2000")
+        app.wait_done()
+        times = {}
+        for tokens in (20_000, 100_000):
+            app.command("/new")
+            time.sleep(0.3)
+            start = app.send(f"@Demo-Long tokens={tokens}", wait_start=False)
+            app.term.wait(app.answering, 60)
+            times[tokens] = app.wait_done(300) - start
+            print(f"{tokens:>7,} tokens on screen in {times[tokens]:.2f} s")
+        time.sleep(1.0)
+        rss = app.term.rss_mb()
+    finally:
+        app.close()
+    ratio = times[100_000] / times[20_000]
+    print(f"ratio t(100k)/t(20k): {ratio:.2f}   target <= 5.0")
+    print(f"RSS with 100k tokens on screen: {rss:.0f} MB   target < 150 MB")
+    ok = times[100_000] < 4 and ratio <= 5.0 and rss < 150
+    print("targets (100k < 4 s, ratio <= 5, RSS < 150 MB):", "OK" if ok else "MISSED")
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--keys", type=int, default=80, help="keystrokes per case (default 80)")
+    parser.add_argument("--stream", action="store_true", help="time 20k/100k-token replies and RSS instead")
+    parser.add_argument("--source", help="run the poe_tui package found in this directory instead")
+    args = parser.parse_args()
+    ok = stream_bench(args.source) if args.stream else keys_bench(args.keys, args.source)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
