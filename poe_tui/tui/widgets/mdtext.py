@@ -25,7 +25,9 @@ BULLETS = ("•", "◦", "▪")
 def _parser():
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": False}).enable("table").enable("strikethrough")
+    # maxNesting: markdown-it drops whatever lies deeper (20 by default: a 20-deep quote showed
+    # nothing); deeper than the stack allows is caught in `parse`.
+    return MarkdownIt("commonmark", {"html": False, "maxNesting": 1_000_000}).enable("table").enable("strikethrough")
 
 
 @dataclass(slots=True)
@@ -37,54 +39,66 @@ class Block:
     style: str = ""
 
     def lines(self, width: int) -> list[Content]:
-        room = max(4, width - max(self.first.cell_length, self.rest.cell_length))
+        first, rest = self.first, self.rest
+        if max(first.cell_length, rest.cell_length) > width // 2:  # deep nesting: the text must show
+            first, rest = first[-(width // 2):], rest[-(width // 2):]
+        room = max(4, width - max(first.cell_length, rest.cell_length))
         if self.kind == "rule":
-            return [self.first + Content("─" * room, ).stylize("$text-muted")]
+            return [first + Content("─" * room, ).stylize("$text-muted")]
         if self.kind == "code":
             out = []
             for raw in self.content.split("\n", allow_blank=True) or [Content("")]:
                 out += raw.wrap(room - 2, overflow="fold") or [Content("")]
-            return [(self.first if i == 0 else self.rest) + Content("  ") + line for i, line in enumerate(out)]
+            return [(first if i == 0 else rest) + Content("  ") + line for i, line in enumerate(out)]
         if self.kind == "lines":  # pre-laid-out (tables): cut, never re-wrapped
             rows = self.content.split("\n", allow_blank=True)
-            return [(self.first if i == 0 else self.rest) + row.truncate(room) for i, row in enumerate(rows)]
+            return [(first if i == 0 else rest) + row.truncate(room) for i, row in enumerate(rows)]
         wrapped = self.content.wrap(room) or [Content("")]
-        return [(self.first if i == 0 else self.rest) + line for i, line in enumerate(wrapped)]
+        return [(first if i == 0 else rest) + line for i, line in enumerate(wrapped)]
 
 
-def _inline(node, style_stack: tuple[str | Style, ...] = ()) -> Content:
+_PAIRS = {"strong": "bold", "em": "italic", "s": "strike"}
+
+
+def _inline(tokens, base: tuple[str | Style, ...] = ()) -> Content:
+    """Inline tokens (markdown-it's flat list, not a tree) to Content. Emphasis, links and
+    the like push and pop a style stack: nesting of any depth costs no recursion."""
     parts: list[Content] = []
-    for child in node.children:
-        t = child.type
-        if t == "text":
-            parts.append(_styled(child.content, style_stack))
+    stack: list[str | Style] = list(base)
+    for tok in tokens or ():
+        t = tok.type
+        if t.endswith("_open") and t[:-5] in _PAIRS:
+            stack.append(_PAIRS[t[:-5]])
+        elif t == "link_open":
+            href = str(tok.attrs.get("href", ""))
+            stack.append(Style.from_meta({"@click": f"screen.open_link({href!r})"}))
+            stack.append("underline $text-primary")
+        elif t.endswith("_close") and (t[:-6] in _PAIRS or t == "link_close"):
+            del stack[-2 if t == "link_close" else -1:]
+        elif t == "text":
+            parts.append(_styled(tok.content, stack))
         elif t == "softbreak":
             parts.append(Content(" "))
         elif t == "hardbreak":
             parts.append(Content("\n"))
         elif t == "code_inline":
-            parts.append(_styled(child.content, style_stack + ("bold $accent",)))
-        elif t == "strong":
-            parts.append(_inline(child, style_stack + ("bold",)))
-        elif t == "em":
-            parts.append(_inline(child, style_stack + ("italic",)))
-        elif t == "s":
-            parts.append(_inline(child, style_stack + ("strike",)))
-        elif t == "link":
-            href = str(child.attrs.get("href", ""))
-            link = Style.from_meta({"@click": f"screen.open_link({href!r})"})
-            parts.append(_inline(child, style_stack + ("underline $text-primary", link)))
+            parts.append(_styled(tok.content, [*stack, "bold $accent"]))
         elif t == "image":
-            alt = "".join(c.content for c in child.children) if child.children else ""
-            parts.append(_styled(f"[image: {alt}] {child.attrs.get('src', '')}", style_stack + ("$text-muted",)))
+            alt = "".join(c.content for c in tok.children or ())
+            parts.append(_styled(f"[image: {alt}] {tok.attrs.get('src', '')}", [*stack, "$text-muted"]))
         else:  # html_inline and anything unknown: the literal source
-            parts.append(_styled(child.content, style_stack))
+            parts.append(_styled(tok.content, stack))
     return Content("").join(parts)
 
 
-def _styled(text: str, styles: tuple[str | Style, ...]) -> Content:
+def _node_inline(node) -> Content:
+    """The inline content of a paragraph, heading or cell node."""
+    return _inline(node.children[0].token.meta.get("inline")) if node.children else Content("")
+
+
+def _styled(text: str, styles) -> Content:
     content = Content(text)
-    for style in styles:
+    for style in dict.fromkeys(styles):  # 500 nested emphases are still one bold
         content = content.stylize(style)
     return content
 
@@ -98,7 +112,7 @@ def _table(node) -> Content:
     header_rows = 0
     for section in node.children:
         for tr in section.children:
-            rows.append([_inline(td.children[0]) if td.children else Content("") for td in tr.children])
+            rows.append([_node_inline(td) for td in tr.children])
             if section.type == "thead":
                 header_rows += 1
     if not rows:
@@ -123,10 +137,10 @@ def _blocks(nodes, first: Content, rest: Content, out: list[Block], depth: int =
             out.append(Block("text", Content(""), rest, rest))
         t = node.type
         if t == "paragraph":
-            out.append(Block("text", _inline(node.children[0]) if node.children else Content(""), lead, rest))
+            out.append(Block("text", _node_inline(node), lead, rest))
         elif t == "heading":
             level = int(node.tag[1:]) if node.tag[1:].isdigit() else 1
-            text = _inline(node.children[0]) if node.children else Content("")
+            text = _node_inline(node)
             out.append(Block("text", text.stylize(_heading_style(level)), lead, rest))
         elif t in ("fence", "code_block"):
             language = (node.info or "").split()[0] if t == "fence" and node.info else ""
@@ -166,9 +180,22 @@ def _highlight(code: str, language: str) -> Content:
 
 
 def parse(source: str) -> list[Block]:
+    """Blocks to draw. Any text renders: what the parser cannot take (nesting deeper than the
+    stack allows) degrades to plain text rather than taking the app down."""
+    try:
+        return _parse(source)
+    except Exception:  # RecursionError above all: 2,000 nested quotes
+        return [Block("text", Content(source), Content(""), Content(""))]
+
+
+def _parse(source: str) -> list[Block]:
     from markdown_it.tree import SyntaxTreeNode
 
-    tree = SyntaxTreeNode(_parser().parse(source))
+    tokens = _parser().parse(source)
+    for tok in tokens:  # the tree is built for blocks only: inline nesting has no depth limit
+        if tok.type == "inline":
+            tok.meta["inline"], tok.children = tok.children, None
+    tree = SyntaxTreeNode(tokens)
     out: list[Block] = []
     _blocks(tree.children, Content(""), Content(""), out)
     return out
