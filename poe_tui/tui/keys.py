@@ -34,6 +34,7 @@ KEYS: tuple[Key, ...] = (
     Key("scroll_up", "ctrl+up,shift+pageup", "scroll_conversation(-1)", "Scroll the conversation up", "chat", show=False),
     Key("scroll_down", "ctrl+down,shift+pagedown", "scroll_conversation(1)", "Scroll the conversation down", "chat", show=False),
     Key("scroll_end", "ctrl+end", "scroll_conversation(0)", "Jump to the latest message", "chat", show=False),
+    Key("scroll_top", "ctrl+home", "scroll_top", "Jump to the first message", "chat", show=False),
     Key("cancel", "escape", "cancel", "Cancel the reply", "chat", show=False),
     Key("retry", "ctrl+r", "retry", "Retry the last message", "chat", show=False),
     Key("older_version", "alt+left", "version(-1)", "Previous version of the last reply", "chat", show=False),

@@ -73,6 +73,7 @@ class ChatScreen(Screen):
         self._update_hints()
         self.prompt.focus()
         self.set_interval(1.0, self._show_wait)
+        self.watch(self.conversation, "scroll_y", self._scrolled, init=False)
 
     # ------------------------------------------------------------ parts
 
@@ -592,15 +593,31 @@ class ChatScreen(Screen):
         if not sidebar.display:
             self.prompt.focus()
 
-    def action_scroll_conversation(self, direction: int) -> None:
-        """Page the conversation without leaving the prompt; 0 jumps to the end (and follows)."""
+    async def action_scroll_conversation(self, direction: int) -> None:
+        """Page the conversation without leaving the prompt; 0 jumps to the end (and follows).
+        Immediate and not animated: a held key moves a page per press, however fast it repeats."""
         view = self.conversation
         if direction == 0:
             view.anchor()
-        elif direction < 0:
-            view.scroll_page_up()
-        else:
-            view.scroll_page_down()
+        else:  # from where the last press left it, not where the screen last drew it
+            page = view.scrollable_content_region.height * direction
+            view.scroll_to(y=view.scroll_target_y + page, animate=False, immediate=True)
+
+    async def action_scroll_top(self) -> None:
+        """The first message: every earlier one is mounted, then the view jumps there."""
+        view = self.conversation
+        await view.load_earlier(everything=True)
+        view.release_anchor()
+        view.call_after_refresh(lambda: view.scroll_home(animate=False))
+
+    async def _scrolled(self, y: float) -> None:
+        """Reaching the top loads the earlier messages (no button to find and click)."""
+        view = self.conversation
+        if y <= 0 and view.has_earlier and view.max_scroll_y > 0:
+            before = view.virtual_size.height
+            await view.load_earlier()
+            # Keep the message that was at the top where it was.
+            view.call_after_refresh(lambda: view.scroll_to(y=view.virtual_size.height - before, animate=False))
 
     def action_focus_prompt(self) -> None:
         self.prompt.focus()

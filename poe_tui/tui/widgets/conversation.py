@@ -105,10 +105,22 @@ class ConversationView(VerticalScroll):
         if event.button.id != "earlier":
             return
         event.stop()
-        chunk = self._hidden[-WINDOW:]
-        self._hidden = self._hidden[:-WINDOW]
+        await self.load_earlier()
+
+    @property
+    def has_earlier(self) -> bool:
+        return bool(self._hidden)
+
+    async def load_earlier(self, everything: bool = False) -> None:
+        """Mount the previous window of hidden messages (all of them with `everything`), above
+        what is shown, keeping the view where it was."""
+        if not self._hidden:
+            return
+        chunk = self._hidden if everything else self._hidden[-WINDOW:]
+        self._hidden = self._hidden[: len(self._hidden) - len(chunk)]
         first = len(self._hidden) + 1
-        await event.button.remove()
+        for button in self.query("#earlier"):
+            await button.remove()
         widgets = [w for i, m in enumerate(chunk) if (w := message_widget(m, first + i)) is not None]
         if self._hidden:
             widgets.insert(0, self._earlier_button())
