@@ -21,6 +21,7 @@ class Runtime:
     settings: Settings
     demo: bool = False
     _emulator: Any = field(default=None, repr=False)
+    _stores: list[Any] = field(default_factory=list, repr=False)
 
     @classmethod
     def load(cls, *, demo: bool = False, api_key: str | None = None, base_url: str | None = None) -> Runtime:
@@ -39,7 +40,9 @@ class Runtime:
         from poe_tui.store.dbfile import make_private_dir
 
         make_private_dir(self.db_path.parent)
-        return Store(self.db_path)
+        store = Store(self.db_path)
+        self._stores.append(store)  # closed by close(): a clean close spares the next open its check
+        return store
 
     def start_demo_emulator(self) -> None:
         """Start the in-process emulator (idempotent) and point the settings at it."""
@@ -70,6 +73,8 @@ class Runtime:
         )
 
     def close(self) -> None:
+        while self._stores:
+            self._stores.pop().close()
         if self._emulator is not None:
             self._emulator.stop()
             self._emulator = None

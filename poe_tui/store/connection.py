@@ -44,6 +44,7 @@ class Connection:
         self._lock = threading.RLock()
         self._depth = 0
         self.damaged = False  # a statement found the file damaged: never call its close clean
+        self._closed = False
         if self.path != MEMORY:
             if self.path.is_dir():
                 raise StoreError(f"cannot open history database {self.path}: it is a directory")
@@ -177,8 +178,12 @@ class Connection:
                 raise self.error(exc) from exc
 
     def close(self, *, clean: bool = True) -> None:
-        """Close; a clean close is recorded so the next open can skip the integrity check."""
+        """Close (again is a no-op); a clean close is recorded so the next open can skip the
+        integrity check."""
         with self._lock:
+            if self._closed:
+                return
+            self._closed = True
             try:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
