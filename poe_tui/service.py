@@ -136,11 +136,11 @@ class PoeService:
         self._open_store = self.runtime.open_store
         return await self.start()
 
-    async def set_aside_history(self) -> Path:
-        """Rename a damaged history file (nothing is deleted) so the next start makes a fresh one."""
+    async def set_aside_history(self, damage: CorruptDatabase) -> Path:
+        """Rename the damaged history file (nothing is deleted) so the next start makes a fresh one."""
         from poe_tui.store import move_aside
 
-        return await asyncio.to_thread(move_aside, self.runtime.db_path)
+        return await asyncio.to_thread(move_aside, damage.path)
 
     async def close(self) -> None:
         """Stop a streaming reply (its last save included), close the client and the store."""

@@ -191,7 +191,7 @@ class PoeApp(App[None]):
             start = await self.service.start()
         except CorruptDatabase as exc:
             self.chat_screen.bar.status = "history damaged"
-            self._offer_fresh_history(str(exc))
+            self._offer_fresh_history(exc)
             return
         except Exception as exc:  # StoreError, OSError: the app stays up and says why
             self.chat_screen.bar.status = "history unavailable"
@@ -199,12 +199,12 @@ class PoeApp(App[None]):
             return
         self._store_ready(start)
 
-    def _offer_fresh_history(self, problem: str) -> None:
+    def _offer_fresh_history(self, damage: Any) -> None:
         """A damaged file is never written into: offer to keep it aside and start afresh."""
         from poe_tui.tui.screens.confirm import ConfirmScreen
 
         question = (
-            f"The history database is damaged:\n{problem}\n\n"
+            f"The history database is damaged:\n{damage}\n\n"
             "Keep it aside (renamed, nothing deleted) and start a fresh history?"
         )
 
@@ -213,7 +213,7 @@ class PoeApp(App[None]):
                 self.notice("The history stays closed: nothing will be saved until it is repaired or set aside.", severity="warning", timeout=15)
                 return
             try:
-                kept = await self.service.set_aside_history()
+                kept = await self.service.set_aside_history(damage)
             except OSError as exc:
                 self.notice(f"Could not set the damaged file aside: {exc}", severity="error", timeout=30)
                 return
