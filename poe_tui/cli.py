@@ -160,7 +160,7 @@ def _dump(data: Any) -> None:
 
 @click.group(invoke_without_command=True, epilog=EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--demo", is_flag=True, help="Use the built-in offline Poe emulator and a separate demo history.")
-@click.option("--base-url", metavar="URL", help="API base URL (default: $POE_BASE_URL or https://api.poe.com).")
+@click.option("--base-url", metavar="URL", help="API base URL (default: $POE_BASE_URL, the config file's base_url, or the Poe API).")
 @click.version_option(__version__, prog_name="poe-tui")
 @click.pass_context
 @handled

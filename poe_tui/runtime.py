@@ -41,7 +41,8 @@ class Runtime:
 
         make_private_dir(self.db_path.parent)
         store = Store(self.db_path)
-        self._stores.append(store)  # closed by close(): a clean close spares the next open its check
+        # Closed by close(): a clean close spares the next open its integrity check.
+        self._stores = [s for s in self._stores if not s.closed] + [store]
         return store
 
     def start_demo_emulator(self) -> None:

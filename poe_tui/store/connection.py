@@ -177,6 +177,10 @@ class Connection:
                     self.conn.execute("ROLLBACK")
                 raise self.error(exc) from exc
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self, *, clean: bool = True) -> None:
         """Close (again is a no-op); a clean close is recorded so the next open can skip the
         integrity check."""

@@ -73,6 +73,10 @@ class Store:
     def close(self) -> None:
         self._db.close()
 
+    @property
+    def closed(self) -> bool:
+        return self._db.closed
+
     def __enter__(self) -> Store:
         return self
 
