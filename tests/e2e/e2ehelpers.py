@@ -71,13 +71,16 @@ def wait_idle(term: Terminal, timeout: float = 20.0) -> None:
     term.wait_for(lambda t: not busy(t), timeout)
 
 
+HEADER = re.compile(r"^\s*█\s+(\S+)\s+\d\d:\d\d\b")  # "█  Bot  12:00  63 tokens  1 pts  #2"
+
+
 def reply_headers(term: Terminal) -> list[str]:
-    """Headers of the replies on screen ("Bot  12:00  …  #2"), top to bottom."""
+    """First rows of the replies' headers on screen ("Bot  12:00  …"), top to bottom."""
     out = []
     for line in term.lines:
-        part = right_of_sidebar(line)
-        if re.search(r"█\s+\S+\s+\d\d:\d\d\b.*#\d+", part) and "You " not in part:
-            out.append(part.strip(" █"))
+        m = HEADER.match(right_of_sidebar(line))
+        if m and m.group(1) != "You":
+            out.append(right_of_sidebar(line).strip(" █"))
     return out
 
 

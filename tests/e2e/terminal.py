@@ -21,6 +21,7 @@ import ptyprocess
 import pyte
 
 POE_TUI = str(Path(sys.executable).with_name("poe-tui"))
+ESC_GAP = 0.25  # seconds after a lone Esc before the next key
 DEFAULT_TIMEOUT = 15.0  # generous: the CI box has 2 shared cores
 
 # What a key sends on an xterm (the names follow Textual's key names).
@@ -34,6 +35,14 @@ KEYS: dict[str, str] = {
     "down": "\x1b[B",
     "right": "\x1b[C",
     "left": "\x1b[D",
+    "alt+left": "\x1b[1;3D",
+    "alt+right": "\x1b[1;3C",
+    "ctrl+up": "\x1b[1;5A",
+    "ctrl+down": "\x1b[1;5B",
+    "ctrl+home": "\x1b[1;5H",
+    "ctrl+end": "\x1b[1;5F",
+    "shift+pageup": "\x1b[5;2~",
+    "shift+pagedown": "\x1b[6;2~",
     "home": "\x1b[H",
     "end": "\x1b[F",
     "pageup": "\x1b[5~",
@@ -190,10 +199,12 @@ class Terminal:
         self.write("".join(_expand(p) for p in parts))
 
     def press(self, *keys: str, delay: float = 0.08) -> None:
-        """Press keys one after another ('enter', 'escape', 'ctrl+r', 'f1', ...)."""
+        """Press keys one after another ('enter', 'escape', 'ctrl+r', 'f1', ...). After a lone Esc
+        the next key waits a little, as a person's would: an Esc followed at once by a key reads as
+        alt+that key (the terminal sends both the same way)."""
         for key in keys:
             self.write(key_bytes(key))
-            time.sleep(delay)
+            time.sleep(max(delay, ESC_GAP) if key == "escape" else delay)
 
     # -- the end -----------------------------------------------------------------------------
 
