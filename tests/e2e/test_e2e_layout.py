@@ -1,0 +1,58 @@
+"""Small terminals: at 80x24 and 60x20 the bot list gives way by itself, comes back when asked, and
+the footer is never cut off."""
+
+from __future__ import annotations
+
+import pytest
+from e2ehelpers import footer, prompt_text, send, wait_idle
+
+SIDEBAR_MARK = "Search bots"  # the bot list's search box
+WHOLE_ENDINGS = ("points", "pts", "bots", "history", "new", "help", "cancel", "…", "offline")
+
+
+def assert_footer_whole(term, width: int) -> None:
+    text = footer(term).rstrip()
+    assert text.startswith("● Demo-") and "points" in text, text
+    assert len(text) <= width - 1 and text.endswith(WHOLE_ENDINGS), f"footer cut off: {text!r}"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=["80x24", "60x20"])
+def test_narrow_terminal_gives_the_conversation_the_room(tui, size):
+    cols, rows = size
+    term = tui(cols=cols, rows=rows)
+    assert SIDEBAR_MARK not in term.text, f"the bot list stays at {cols} columns:\n{term.dump()}"
+    assert_footer_whole(term, cols)
+    send(term, "hello")
+    term.wait_for("#2", timeout=10)
+    wait_idle(term)
+    # The reply wraps at the terminal's width, not beside a sidebar.
+    widest = max(len(line.rstrip()) for line in term.lines[:-5])
+    assert widest >= cols - 12, f"the conversation wraps at {widest} of {cols} columns:\n{term.dump()}"
+    assert_footer_whole(term, cols)
+    term.press("ctrl+b")  # asked for: the bot list comes back
+    term.wait_for(SIDEBAR_MARK, timeout=5)
+    # and the reply re-wraps beside it instead of being cut at the right edge
+    term.wait_for("markdown.", timeout=5)
+    term.press("ctrl+b")
+    term.wait_for(SIDEBAR_MARK, timeout=5, gone=True)
+    term.type("still here", delay=0.01)
+    term.wait_for(lambda t: prompt_text(t) == "still here", timeout=5)
+    assert term.quit() == 0
+
+
+def test_footer_fits_at_60_columns_while_a_reply_streams(tui):
+    term = tui(cols=60, rows=20)
+    send(term, "/model Demo-Long")
+    send(term, "a long story please")
+    term.wait_for("#2", timeout=10)  # Demo-Long streams for seconds from here
+    text = footer(term).rstrip()
+    assert "points" in text and len(text) <= 59 and text.endswith(WHOLE_ENDINGS), f"footer cut off: {text!r}"
+    term.press("escape")
+    wait_idle(term)
+    assert term.quit() == 0
+
+
+def test_wide_terminal_keeps_the_bot_list(tui):
+    term = tui(cols=120, rows=30)
+    assert SIDEBAR_MARK in term.text
+    assert term.quit() == 0
