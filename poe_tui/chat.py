@@ -311,6 +311,8 @@ class ChatSession:
         user = next((m for m in reversed(await self.messages()) if m.role == "user"), None)
         if user is None:
             raise ChatInputError("There is no message to retry.")
+        if bot is None:  # regenerating with the current bot chooses it, as sending does
+            await self.db.set_conversation_bot(user.conversation_id, self.bot)
         async with aclosing(self._reply(user, bot or self.bot, params)) as events:
             async for event in events:
                 yield event
