@@ -1,0 +1,38 @@
+"""F1 in words, and the README's own `[keys]` example working while the prompt has focus."""
+
+from __future__ import annotations
+
+import re
+
+from e2ehelpers import send, wait_idle
+
+
+def test_help_says_what_every_key_does_in_words(tui):
+    term = tui(cols=110, rows=40)
+    term.press("f1")
+    term.wait_for("Keys and commands", timeout=5)
+    seen = set()
+    for _ in range(6):  # every page of the help
+        seen.update(term.lines)
+        term.press("pagedown")
+        term.settle(0.15)
+    text = "\n".join(seen)
+    assert "Question:" in text  # the confirm dialog's keys are listed too
+    internal = re.findall(r"\b(?:app|screen|focused)\.[a-z_]+\b", text)
+    assert not internal, f"help shows internal action names: {internal}"
+    term.press("escape")
+    assert term.quit() == 0
+
+
+def test_readme_key_example_copies_the_last_reply_from_the_prompt(tui, xdg):
+    config = xdg[0] / "poe-tui" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[keys]\ncopy_last = "ctrl+y"\n')
+    term = tui()
+    send(term, "/model Demo-Echo")
+    send(term, "something to copy")
+    term.wait_for("#2", timeout=10)
+    wait_idle(term)
+    term.press("ctrl+y")  # the prompt has focus, as it does after sending
+    term.wait_for("Copied the last reply", timeout=5)
+    assert term.quit() == 0
