@@ -144,8 +144,11 @@ class Connection:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction committed on exit; nested uses become savepoints."""
+        """A write transaction committed on exit; nested uses become savepoints. Once a
+        statement has found the file damaged, nothing more is written into it."""
         with self._lock:
+            if self.damaged:
+                raise CorruptDatabase(self.path, "a read found it damaged earlier")
             try:
                 if self._depth:
                     name = f"sp{self._depth}"
@@ -191,9 +194,10 @@ class Connection:
             try:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
-                # Cheap with a sampling limit; keeps the planner's statistics fresh.
-                self.conn.execute("PRAGMA analysis_limit = 400")
-                self.conn.execute("PRAGMA optimize")
+                if not self.damaged:  # it writes; nothing goes into a damaged file
+                    # Cheap with a sampling limit; keeps the planner's statistics fresh.
+                    self.conn.execute("PRAGMA analysis_limit = 400")
+                    self.conn.execute("PRAGMA optimize")
                 clean = clean and not self.damaged
             except sqlite3.Error:
                 clean = False

@@ -109,3 +109,20 @@ def test_a_full_disk_is_a_typed_error(db_path, clock):
         with pytest.raises(DiskFullError, match="disk is full"):
             store.add_message(conv.id, "user", "x" * 100_000)
         assert store.get_messages(conv.id) == []
+
+
+def test_no_write_follows_a_read_that_found_damage(db_path, clock):
+    _fill(db_path, clock)
+    store = Store(db_path, clock=clock)  # closed cleanly before: opening does not check
+    conv = store.latest_conversation_id()
+    _damage_a_middle_page(db_path)
+    with pytest.raises(CorruptDatabase):
+        for _ in store.get_messages(conv):
+            pass
+    before = db_path.read_bytes()
+    with pytest.raises(CorruptDatabase):
+        store.create_conversation("into the damaged file")
+    store.close()
+    assert db_path.read_bytes() == before
+    with pytest.raises(CorruptDatabase):
+        Store(db_path, clock=clock)  # and its close was not recorded as clean
