@@ -1,10 +1,38 @@
-"""What the user is told when a reply fails or is retried: what happened and what to do."""
+"""What the user is told when a reply fails or is retried: what happened and what to do.
+
+Notices are in the user's words: `plain` takes out Python's exception class names (a library's
+"RemoteProtocolError" means nothing to a person) and the doubled full stops that joining
+sentences leaves behind.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from poe_tui.textsafe import one_line
+
+_CLASS = r"(?:[a-z_][a-z0-9_]*\.)*[A-Z][A-Za-z0-9]*(?:Error|Exception|Timeout|Interrupted|Warning|NoMatches)"
+_CLASS_IN_PARENS = re.compile(rf"\s*\({_CLASS}\)")
+_CLASS_PREFIX = re.compile(rf"(?:(?<=^)|(?<=[\s(:]))(?:{_CLASS}): ?")
+_CLASS_WORD = re.compile(rf"\b{_CLASS}\b")
+_DOUBLED_STOP = re.compile(r"(?<!\.)\. ?\.(?!\.)")  # ".." or ". ." but not an ellipsis
+_STOP_AFTER_MARK = re.compile(r"([!?]) ?\.(?!\.)")  # "?." → "?"
+
+
+def _words(name: str) -> str:
+    """'RemoteProtocolError' → 'remote protocol error'."""
+    name = name.rsplit(".", 1)[-1]
+    return " ".join(re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+", name)).lower()
+
+
+def plain(text: str) -> str:
+    """`text` without exception class names or doubled full stops (an ellipsis '...' stays)."""
+    text = _CLASS_IN_PARENS.sub("", text)
+    text = _CLASS_PREFIX.sub("", text)
+    text = _CLASS_WORD.sub(lambda m: _words(m.group(0)), text)
+    text = _DOUBLED_STOP.sub(".", text)
+    return _STOP_AFTER_MARK.sub(r"\1", text)
 
 
 def failure_notice(error: Any, bot: str, suggestions: tuple[str, ...] = (), balance: int | None = None) -> tuple[str, str, str]:
@@ -46,7 +74,7 @@ def failure_notice(error: Any, bot: str, suggestions: tuple[str, ...] = (), bala
     else:
         status = f" ({error.status})" if error.status else ""
         title, advice = f"Request failed{status}", error.hint or "/retry to try again."
-    return title, f"{one_line(error.message, 300)}\n{advice}", "error"
+    return title, plain(f"{one_line(error.message, 300)}\n{advice}"), "error"
 
 
 def retry_note(event: Any) -> str:
