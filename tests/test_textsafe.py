@@ -42,3 +42,24 @@ def test_unterminated_sequence_is_dropped_at_the_end():
 def test_one_line():
     assert one_line("a\nb\t\x1b[2Jc", 10) == "a b c"
     assert one_line("x" * 20, 5) == "xxxx…"
+
+
+def test_names_and_titles_lose_bidi_overrides_bodies_keep_them():
+    from poe_tui.textsafe import BIDI_CONTROLS, one_line, strip_bidi_controls
+
+    name = "invoice\u202efdp.exe\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d"
+    assert one_line(name) == strip_bidi_controls(name) == "invoicefdp.exe"
+    assert len(BIDI_CONTROLS) == 9
+    assert strip_terminal_controls("שלום \u202bworld\u202c") == "שלום \u202bworld\u202c"
+
+
+def test_json_text_escapes_what_a_terminal_would_act_on():
+    import json
+
+    from poe_tui.textsafe import escape_unsafe_in_json
+
+    data = {"t": "a\x1b]52;c;x\x07b\x9b2J\x85c\u202ed\x7f", "ok": "é ✓ 日本"}
+    text = escape_unsafe_in_json(json.dumps(data, ensure_ascii=False))
+    assert json.loads(text) == data
+    assert not [c for c in text if ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or c == "\u202e"]
+    assert "é ✓ 日本" in text
