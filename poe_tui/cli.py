@@ -359,6 +359,9 @@ def _report(outcome: _Outcome, as_json: bool) -> int:
     from poe_tui.textsafe import one_line
 
     message = outcome.message
+    if message is None:  # the session ended without saying how: treat it as cut off
+        click.echo("poe-tui: the reply was interrupted.", err=True)
+        return EXIT_INTERRUPTED
     if as_json:
         _dump(
             {

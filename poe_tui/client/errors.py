@@ -118,13 +118,13 @@ class FirstByteTimeout(RequestTimeoutError):
 
     status = None
     retryable = False  # it already waited long: a retry would double the silence
-    hint = "Nothing arrived: the bot may be overloaded; try again, or raise first_byte_timeout in the config."
+    hint = "Try again later, or allow a longer wait (first_byte_timeout in the config, or ask --timeout)."
 
 
 class IdleTimeout(StreamInterrupted):
     """The reply started, then no data came for the idle timeout: what arrived is kept."""
 
-    hint = "The bot stopped sending mid-reply; what arrived is kept."
+    hint = "Try again, or allow a longer silence (idle_timeout in the config, or ask --timeout)."
 
 
 class EmptyReply(PoeError):
@@ -177,10 +177,12 @@ def human_duration(seconds: float) -> str:
 def rate_limited_for(error: PoeError) -> RateLimitError:
     """A wait too long to sit through: fail now, saying when to come back."""
     wait = error.retry_after or 0.0
-    return RateLimitError(
+    limited = RateLimitError(
         f"rate limited: try again in {human_duration(wait)}",
         status=error.status, type=error.type, code=error.code, retry_after=wait, metadata=error.metadata,
     )
+    limited.hint = ""  # the message says it all
+    return limited
 
 
 def parse_retry_after(value: str | None) -> float | None:
