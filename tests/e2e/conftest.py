@@ -107,6 +107,14 @@ def xdg(tmp_path) -> tuple[Path, Path]:
 
 
 @pytest.fixture
+def workdir(tmp_path) -> Path:
+    """The app's working directory (exports are written there first), never the checkout."""
+    path = tmp_path / "work"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+@pytest.fixture
 def demo_db(xdg) -> Path:
     """Where `poe-tui --demo` keeps its history in this test."""
     return xdg[1] / "poe-tui" / "demo.db"
@@ -121,11 +129,11 @@ def _terminals() -> Iterator[list[Terminal]]:
 
 
 @pytest.fixture
-def tui(xdg, _terminals) -> Callable[..., Terminal]:
+def tui(xdg, workdir, _terminals) -> Callable[..., Terminal]:
     """Start `poe-tui --demo [ARGS]` in a pty: tui(cols=120, rows=40, env=None, ready=True)."""
 
     def start(*args: str, cols: int = 120, rows: int = 40, env: dict | None = None, ready: bool = True) -> Terminal:
-        term = launch("--demo", *args, cols=cols, rows=rows, config_home=xdg[0], data_home=xdg[1], env=env)
+        term = launch("--demo", *args, cols=cols, rows=rows, config_home=xdg[0], data_home=xdg[1], env=env, cwd=workdir)
         _terminals.append(term)
         if ready:
             wait_ready(term)
@@ -135,13 +143,13 @@ def tui(xdg, _terminals) -> Callable[..., Terminal]:
 
 
 @pytest.fixture
-def tui_on(xdg, _terminals) -> Callable[..., Terminal]:
+def tui_on(xdg, workdir, _terminals) -> Callable[..., Terminal]:
     """Start `poe-tui [ARGS]` against a standalone emulator: tui_on(emu, cols=..., rows=..., ready=True)."""
 
     def start(emu: StandaloneEmulator, *args: str, cols: int = 120, rows: int = 40, env: dict | None = None,
               ready: bool = True) -> Terminal:
         extra = {"POE_BASE_URL": emu.base_url, "POE_API_KEY": emu.api_key, **(env or {})}
-        term = launch(*args, cols=cols, rows=rows, config_home=xdg[0], data_home=xdg[1], env=extra)
+        term = launch(*args, cols=cols, rows=rows, config_home=xdg[0], data_home=xdg[1], env=extra, cwd=workdir)
         _terminals.append(term)
         if ready:
             wait_ready(term)

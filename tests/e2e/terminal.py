@@ -263,6 +263,6 @@ def _expand(part: str) -> str:
 
 
 def launch(*args: str, cols: int = 120, rows: int = 40, config_home: Path, data_home: Path,
-           env: Mapping[str, str] | None = None) -> Terminal:
-    """Start the installed `poe-tui ARGS` in a pty."""
-    return Terminal([POE_TUI, *args], cols=cols, rows=rows, env=app_env(config_home, data_home, env))
+           env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Terminal:
+    """Start the installed `poe-tui ARGS` in a pty (in `cwd`, where exports land)."""
+    return Terminal([POE_TUI, *args], cols=cols, rows=rows, env=app_env(config_home, data_home, env), cwd=cwd)
