@@ -40,6 +40,7 @@ MENTION = re.compile(r"^@([A-Za-z0-9][\w.\-]*)(?:\s+|$)", re.DOTALL)
 TITLE_LENGTH = 60
 BUSY_PATIENCE = 120.0  # seconds a final save keeps retrying while another process holds the lock
 CANCELLED = "Cancelled before the reply was complete."
+FIRST_BALANCE_WAIT = 3.0  # seconds the very first reply waits for a balance to measure its cost by
 
 
 class ChatInputError(ValueError):
@@ -347,6 +348,11 @@ class ChatSession:
         """Read the HTTP stream into `queue`, ending with `_END` or the exception that ended it;
         running apart from the consumer lets `cancel()` stop it and the consumer batch chunks."""
         try:
+            if self.last_balance is None:  # once ever: without a reading before, the first cost is unknown
+                try:
+                    await asyncio.wait_for(self._fetch_balance(), FIRST_BALANCE_WAIT)
+                except asyncio.TimeoutError:
+                    pass
             async with aclosing(self.client.stream_chat(bot, payload, params)) as stream:
                 async for event in stream:
                     queue.put_nowait(event)
@@ -372,8 +378,6 @@ class ChatSession:
         pump = self._pump = asyncio.create_task(self._stream_into(queue, bot, payload, params))
         # A pump cancelled before it ran never reports: say so for it.
         pump.add_done_callback(lambda t: queue.put_nowait(asyncio.CancelledError()) if t.cancelled() else None)
-        # Once ever, alongside the stream: without a reading before it, the first cost is unknown.
-        balance = asyncio.create_task(self._fetch_balance()) if self.last_balance is None else None
         ticker = asyncio.create_task(reply.flush_every(self.flush_interval))
         try:
             ended = False
@@ -427,8 +431,6 @@ class ChatSession:
                 self.unsaved = reply if reply.save_error else None
                 self._idle.set()
 
-        if balance is not None:
-            await balance
         message = reply.message()
         saved = {"save_error": reply.save_error, "saved_chars": reply.saved_chars if reply.save_error else None}
         if status == "complete":

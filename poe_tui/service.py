@@ -109,6 +109,7 @@ class PoeService:
 
         old = self.client
         self.client = self.runtime.make_client()
+        self.client.know_bots(self.bots)  # the cached list: slow starters get a longer first wait
         if old is not None:
             asyncio.get_running_loop().create_task(old.aclose())
         previous = self.session

@@ -211,3 +211,20 @@ async def test_a_mention_never_becomes_the_conversations_bot(session, emulator):
     assert session.bot == "Demo-Echo"
     await run(session.send("and now?"))
     assert emulator.state.chat_requests[-1].model == "Demo-Echo"
+
+
+async def test_cancel_while_waiting_for_the_first_token_ends_the_reply_at_once(session, emulator):
+    emulator.state.inject(Fault(stall_after=0, stall_seconds=30))
+    events = []
+
+    async def consume():
+        async for e in session.send("anyone there?"):
+            events.append(e)
+
+    task = asyncio.create_task(consume())
+    await asyncio.sleep(0.5)
+    assert session.cancel()
+    await asyncio.wait_for(task, 3)  # not the 30 s stall, nor a balance call's timeout
+    failed = next(e for e in events if isinstance(e, ReplyFailed))
+    assert failed.error is None and failed.message.status == "interrupted" and failed.message.content == ""
+    assert (await session.messages())[-1].status == "interrupted"

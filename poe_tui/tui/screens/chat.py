@@ -52,6 +52,7 @@ class ChatScreen(Screen):
         self._last_data_at: float | None = None
         self._target = ""
         self._unsent: str | None = None
+        self._turn: object = None
 
     @property
     def host(self) -> AppHost:
@@ -248,10 +249,11 @@ class ChatScreen(Screen):
         self._target = self.host.session.bot
         self.bar.status = "sending…"
         self._unsent = prompt_text  # handed back if the message never reaches the disk
-        self._stream = self.run_worker(self._consume(events, retry), group="stream", exit_on_error=False)
+        self._turn = turn = object()  # this send's; a late event of an earlier one cannot end it
+        self._stream = self.run_worker(self._consume(events, retry, turn), group="stream", exit_on_error=False)
         self._update_hints()
 
-    async def _consume(self, events: AsyncIterator[Any], retry: bool) -> None:
+    async def _consume(self, events: AsyncIterator[Any], retry: bool, turn: object) -> None:
         """Hand each session event to its handler. Runs as a worker; Esc asks the session to
         cancel, and the session then reports how the reply ended."""
         import asyncio
@@ -287,7 +289,7 @@ class ChatScreen(Screen):
             self.host.notice(_describe_failure(exc), title="Not sent", severity="error")
         finally:
             await _close(events)
-            self._end_reply()
+            self._end_reply(turn)
 
     def _hand_back_unsent(self) -> None:
         if self._unsent and self.is_attached:
@@ -349,7 +351,7 @@ class ChatScreen(Screen):
         reply = self._reply or await self._open_reply(event.message.bot or self._target)
         await reply.finish(event.message)
         self._report_unsaved(event)
-        self._end_reply()
+        self._end_reply(self._turn)
         await self._show_versions()
 
     async def _on_failed(self, event: Any) -> None:
@@ -365,7 +367,7 @@ class ChatScreen(Screen):
         else:
             self.report_failure(event)
         self._report_unsaved(event)
-        self._end_reply()
+        self._end_reply(self._turn)
         await self._show_versions()
 
     def _on_recents(self, event: Any) -> None:
@@ -381,9 +383,9 @@ class ChatScreen(Screen):
                 self._reply.message = event.message
                 self._reply.refresh_header()
 
-    def _end_reply(self) -> None:
+    def _end_reply(self, turn: object) -> None:
         """The reply is over as far as the user is concerned: the next message may go."""
-        if not self._replying:
+        if not self._replying or turn is not self._turn:
             return
         self._replying = False
         if self.is_attached:
