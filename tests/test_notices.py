@@ -45,3 +45,14 @@ def test_failure_notices_name_no_class_and_end_each_sentence_once(error):
     assert not CLASS_NAME.search(title + text), text
     assert ".." not in text.replace("...", "")
     assert text.split("\n")[0]  # what happened, then what to do
+
+
+def test_a_silent_service_is_told_apart_from_an_unreachable_one():
+    from poe_tui.client import ConnectError, FirstByteTimeout, IdleTimeout
+
+    title, text, _ = failure_notice(FirstByteTimeout("No answer from GPT-5.4 in 1 min: nothing arrived."), "GPT-5.4")
+    assert title == "No answer" and "nothing arrived" in text and "Could not reach" not in text
+    title, text, _ = failure_notice(IdleTimeout("GPT-5.4 went silent for 1 min: 1,234 characters were kept."), "GPT-5.4")
+    assert title == "Reply stalled" and "1,234 characters" in text
+    title, _, _ = failure_notice(ConnectError("Could not reach http://127.0.0.1:9."), "GPT-5.4")
+    assert title == "Network problem"

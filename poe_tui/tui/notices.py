@@ -40,6 +40,9 @@ def failure_notice(error: Any, bot: str, suggestions: tuple[str, ...] = (), bala
     from poe_tui.client import (
         AuthenticationError,
         ConnectError,
+        EmptyReply,
+        FirstByteTimeout,
+        IdleTimeout,
         InsufficientCreditsError,
         NotFoundError,
         RateLimitError,
@@ -65,6 +68,12 @@ def failure_notice(error: Any, bot: str, suggestions: tuple[str, ...] = (), bala
         title, advice = "Conversation too long (413)", f"It exceeds {bot}'s context window: /new starts afresh, or pick a bot with a larger context."
     elif isinstance(error, RateLimitError):
         title, advice = "Rate limited (429)", "Still rate limited after retrying: wait a little, then /retry."
+    elif isinstance(error, FirstByteTimeout):
+        title, advice = "No answer", f"The service took the request, but {bot} sent nothing. {error.hint}"
+    elif isinstance(error, IdleTimeout):
+        title, advice = "Reply stalled", f"{bot} stopped sending; what arrived is saved. {error.hint}"
+    elif isinstance(error, EmptyReply):
+        title, advice = "Empty reply", error.hint
     elif isinstance(error, (ConnectError, RequestTimeoutError)):
         title, advice = "Network problem", "Could not reach the service: check the connection (or POE_BASE_URL), then /retry."
     elif isinstance(error, ServerError):
