@@ -260,13 +260,13 @@ class PoeClient:
             ) from None
         except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
             if finish_reason is None:
-                raise StreamInterrupted(f"The connection closed mid-reply ({type(exc).__name__}).") from None
+                raise StreamInterrupted("The connection closed mid-reply.") from None
         except httpx.ReadTimeout:
             raise StreamInterrupted("The service stopped sending (read timeout).") from None
         except httpx.TimeoutException as exc:
-            raise ConnectError(f"Timed out talking to {self.base_url} ({type(exc).__name__}).") from None
+            raise ConnectError(f"Timed out talking to {self.base_url}{_phase(exc)}.") from None
         except httpx.TransportError as exc:
-            raise ConnectError(f"Could not reach {self.base_url}: {_plain(exc)}") from None
+            raise ConnectError(f"Could not reach {self.base_url}{_plain(exc)}.") from None
         if not done and finish_reason is None:
             raise StreamInterrupted("The stream ended before the reply was complete.")
         if not sent_text and finish_reason is None:
@@ -353,9 +353,9 @@ class PoeClient:
         try:
             response = await self._http.request(method, path, headers=headers, **kwargs)
         except httpx.TimeoutException as exc:
-            raise ConnectError(f"Timed out talking to {self.base_url} ({type(exc).__name__}).") from None
+            raise ConnectError(f"Timed out talking to {self.base_url}{_phase(exc)}.") from None
         except httpx.TransportError as exc:
-            raise ConnectError(f"Could not reach {self.base_url}: {_plain(exc)}") from None
+            raise ConnectError(f"Could not reach {self.base_url}{_plain(exc)}.") from None
         if response.status_code >= 400:
             raise error_from_body(response.status_code, response.content, response.headers.get("retry-after"))
         return _parse_json(response.content)
@@ -369,10 +369,20 @@ def key_is_well_formed(key: str) -> bool:
 
 
 def _plain(exc: Exception) -> str:
-    """Only connection errors' own text is safe: others (LocalProtocolError) can quote headers."""
+    """Only connection errors' own text is safe (others, LocalProtocolError, can quote headers),
+    and a class name means nothing to a person."""
     if isinstance(exc, httpx.ConnectError) and str(exc):
-        return str(exc)
-    return type(exc).__name__
+        return f": {str(exc).rstrip('.')}"
+    return ""
+
+
+def _phase(exc: Exception) -> str:
+    """Which wait ran out, in words (never the class name)."""
+    if isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout)):
+        return " (connecting)"
+    if isinstance(exc, httpx.ReadTimeout):
+        return " (waiting for the answer)"
+    return ""
 
 
 def _parse_json(body: bytes) -> Any:
