@@ -121,6 +121,25 @@ def demo_db(xdg) -> Path:
 
 
 @pytest.fixture
+def history_db(xdg) -> Path:
+    """Where `poe-tui` (not the demo) keeps its history in this test."""
+    return xdg[1] / "poe-tui" / "history.db"
+
+
+@pytest.fixture
+def app(standalone_emulator, tui_on) -> Callable[..., Terminal]:
+    """Start `poe-tui` on the standalone emulator, replies as fast as it can send them
+    (`app(pace=100)` for one that streams at 100 tokens a second): app(cols=, rows=, pace=)."""
+
+    def start(*, pace: float | None = None, **kwargs) -> Terminal:
+        if pace is not None:
+            standalone_emulator.configure(tokens_per_second=pace)
+        return tui_on(standalone_emulator, **kwargs)
+
+    return start
+
+
+@pytest.fixture
 def _terminals() -> Iterator[list[Terminal]]:
     started: list[Terminal] = []
     yield started

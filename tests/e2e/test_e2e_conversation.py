@@ -1,7 +1,8 @@
 """A conversation in a real terminal: send, stream, cancel, switch bots, @Bot, regenerate, reopen, quit.
 
-Everything runs on `poe-tui --demo` (its emulator streams at a brisk real pace); what is checked is
-what the screen shows, and, after the app is gone, what its SQLite file kept.
+Everything runs against the standalone emulator, as fast as it sends, or at a real pace where a reply
+must still be streaming; what is checked is what the screen shows, and, after the app is gone, what
+its SQLite file kept.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ def ask(term, text: str) -> None:
     wait_idle(term)
 
 
-def test_send_stream_and_cancel_keeps_the_partial_reply_and_its_cost(tui, demo_db):
-    term = tui()
+def test_send_stream_and_cancel_keeps_the_partial_reply_and_its_cost(app, history_db):
+    term = app(pace=100)
     use(term, "Demo-Long")
     send(term, "tell me a long story")
     term.wait_for("answering…", timeout=10)
@@ -48,15 +49,16 @@ def test_send_stream_and_cancel_keeps_the_partial_reply_and_its_cost(tui, demo_d
     # A cut reply is still charged: the footer says what it cost.
     term.wait_for(lambda t: "last reply" in footer(t), timeout=10)
     assert prompt_text(term) == ""
-    ask(term, "and now a short one")  # the prompt works again; Demo-Long answers afresh
-    rows = messages(demo_db)
+    use(term, "Demo-Echo")
+    ask(term, "and now a short one")  # the prompt works again
+    rows = messages(history_db)
     assert [r["role"] for r in rows] == ["user", "assistant", "user", "assistant"]
     assert rows[1]["status"] == "interrupted" and rows[1]["content"]
     assert term.quit() == 0
 
 
-def test_switch_bot_then_reopen_keeps_the_bot_chosen_last(tui):
-    term = tui()
+def test_switch_bot_then_reopen_keeps_the_bot_chosen_last(app):
+    term = app()
     use(term, "Demo-Echo")
     ask(term, "first question")
     use(term, "Demo-Reasoner")
@@ -69,8 +71,8 @@ def test_switch_bot_then_reopen_keeps_the_bot_chosen_last(tui):
     assert term.quit() == 0
 
 
-def test_mention_answers_once_and_the_conversation_keeps_its_bot(tui, demo_db):
-    term = tui()
+def test_mention_answers_once_and_the_conversation_keeps_its_bot(app, history_db):
+    term = app()
     use(term, "Demo-Echo")
     ask(term, "hello")
     ask(term, "@Demo-Reasoner what is 2+2")
@@ -83,12 +85,12 @@ def test_mention_answers_once_and_the_conversation_keeps_its_bot(tui, demo_db):
     assert footer_bot(term) == "Demo-Echo"
     ask(term, "and again")
     assert reply_headers(term)[-1].startswith("Demo-Echo")
-    assert messages(demo_db)[-1]["bot"] == "Demo-Echo"
+    assert messages(history_db)[-1]["bot"] == "Demo-Echo"
     assert term.quit() == 0
 
 
-def test_regenerate_with_another_bot_then_reopen_leaves_no_reply_unreachable(tui):
-    term = tui()
+def test_regenerate_with_another_bot_then_reopen_leaves_no_reply_unreachable(app):
+    term = app()
     use(term, "Demo-Reasoner")
     ask(term, "why is the sky blue")
     term.wait_for(REASONER_SAYS)
@@ -113,13 +115,13 @@ def test_regenerate_with_another_bot_then_reopen_leaves_no_reply_unreachable(tui
     assert term.quit() == 0
 
 
-def test_quit_mid_reply_writes_no_traceback_and_keeps_the_partial_reply(tui, demo_db):
-    term = tui()
+def test_quit_mid_reply_writes_no_traceback_and_keeps_the_partial_reply(app, history_db):
+    term = app(pace=100)
     use(term, "Demo-Long")
     send(term, "tell me a long story")
     term.wait_for("answering…", timeout=10)
     term.wait_for(lambda t: "#2" in t.text, timeout=10)
     assert term.quit("ctrl+q") == 0  # fails on any traceback
-    rows = messages(demo_db)
+    rows = messages(history_db)
     assert [r["role"] for r in rows] == ["user", "assistant"]
     assert rows[1]["status"] == "interrupted" and rows[1]["content"].strip()

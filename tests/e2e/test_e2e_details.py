@@ -18,8 +18,8 @@ def talk(term, bot: str, text: str) -> None:
     wait_idle(term)
 
 
-def test_export_json_writes_json_and_never_overwrites(tui, workdir):
-    term = tui()
+def test_export_json_writes_json_and_never_overwrites(app, workdir):
+    term = app()
     talk(term, "Demo-Echo", "export me")
     send(term, "/export json")
     term.wait_for("Saved the conversation to", timeout=5)
@@ -33,8 +33,8 @@ def test_export_json_writes_json_and_never_overwrites(tui, workdir):
     assert term.quit() == 0
 
 
-def test_reply_header_and_export_count_the_same_tokens(tui, workdir):
-    term = tui()
+def test_reply_header_and_export_count_the_same_tokens(app, workdir):
+    term = app()
     talk(term, "Demo-Echo", "count my tokens")
     header = reply_headers(term)[-1]
     shown = int(re.search(r"([\d,]+) tokens", header).group(1).replace(",", ""))
@@ -46,8 +46,8 @@ def test_reply_header_and_export_count_the_same_tokens(tui, workdir):
     assert term.quit() == 0
 
 
-def test_history_counts_in_words(tui):
-    term = tui()
+def test_history_counts_in_words(app):
+    term = app()
     talk(term, "Demo-Echo", "just one")
     history_rows(term)
     footer_line = next(line for line in term.lines if "Enter opens" in line)
@@ -55,13 +55,13 @@ def test_history_counts_in_words(tui):
     assert term.quit() == 0
 
 
-def test_a_system_prompt_stays_visible(tui):
-    term = tui()
+def test_a_system_prompt_stays_visible(app):
+    term = app()
     send(term, "/system Answer like a pirate")
     term.wait_for("System prompt set", timeout=5)
-    term.wait_for("System prompt set", timeout=12, gone=True)  # the notice has gone
     talk(term, "Demo-Reasoner", "ahoy")  # a bot that does not echo the system prompt back
-    assert "pirate" in term.text.lower() or re.search(r"system prompt", term.text, re.I), (
+    lasting = [line for line in term.lines if "System prompt set" not in line]  # not the passing notice
+    assert any("pirate" in line.lower() or re.search(r"system prompt", line, re.I) for line in lasting), (
         f"nothing on screen says a system prompt is set:\n{term.dump()}")
     assert term.quit() == 0
 
@@ -70,7 +70,7 @@ def seed_long_conversation(pairs: int = 30) -> None:
     from poe_tui.store import Store
 
     filler = " ".join(["A line of a long reply that wraps over the screen."] * 6)
-    with Store(config.db_path(demo=True)) as store:
+    with Store(config.db_path()) as store:
         conv = store.create_conversation("A long talk")
         for n in range(pairs):
             store.add_message(conv.id, "user", f"question {n + 1}")
@@ -89,9 +89,9 @@ def open_latest(term) -> None:
     term.settle()
 
 
-def test_a_long_conversation_jumps_to_its_first_message(tui):
+def test_a_long_conversation_jumps_to_its_first_message(app):
     seed_long_conversation()
-    term = tui()
+    term = app()
     open_latest(term)
     term.press("ctrl+home")
     term.wait_for(shows_first_question, timeout=5)
@@ -99,9 +99,9 @@ def test_a_long_conversation_jumps_to_its_first_message(tui):
     assert term.quit() == 0
 
 
-def test_shift_pageup_pages_through_a_long_conversation(tui):
+def test_shift_pageup_pages_through_a_long_conversation(app):
     seed_long_conversation()
-    term = tui()
+    term = app()
     open_latest(term)
     for presses in range(1, 41):
         term.press("shift+pageup", delay=0.05)

@@ -24,11 +24,11 @@ def test_help_says_what_every_key_does_in_words(tui):
     assert term.quit() == 0
 
 
-def test_readme_key_example_copies_the_last_reply_from_the_prompt(tui, xdg):
+def test_readme_key_example_copies_the_last_reply_from_the_prompt(app, xdg):
     config = xdg[0] / "poe-tui" / "config.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text('[keys]\ncopy_last = "ctrl+y"\n')
-    term = tui()
+    term = app()
     send(term, "/model Demo-Echo")
     send(term, "something to copy")
     term.wait_for("#2", timeout=10)
