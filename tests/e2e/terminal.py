@@ -226,8 +226,13 @@ class Terminal:
         os.kill(self.proc.pid, sig)
 
     def tracebacks(self) -> list[str]:
-        """Lines of everything written that look like a Python traceback or an uncaught error."""
-        text = strip_escapes(self.raw_text())
+        """Lines that look like a Python traceback or an uncaught error, in what was written once
+        the app left the alternate screen (where Python and Textual print them), or anywhere if it
+        never did. A reply on screen that quotes "ValueError:" is not one."""
+        with self._lock:
+            raw = bytes(self.raw)
+        left = raw.find(b"\x1b[?1049l")
+        text = strip_escapes((raw[left:] if left >= 0 else raw).decode("utf-8", "replace"))
         return [line.strip() for line in text.splitlines()
                 if "Traceback" in line or re.search(r"\b[A-Z]\w+(Error|Exception|NoMatches)\b:", line)]
 
