@@ -82,6 +82,7 @@ def run_app(runtime) -> None:
     quitter = _QuitOnSignal()
     from poe_tui.tui import splash
 
+    splash.hold_keys()
     painted = splash.paint(runtime.settings.default_bot, _cached_balance(runtime))
     stamps["splash"] = time.time()
     try:
@@ -89,6 +90,7 @@ def run_app(runtime) -> None:
     except BaseException:
         if painted:
             splash.undo()
+        splash.release_keys()
         quitter.restore()
         raise
 

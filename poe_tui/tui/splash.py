@@ -5,9 +5,10 @@ that long, draw the app's skeleton (sidebar, prompt, footer with the cached bot 
 with a few escape sequences, then let Textual take over the same alternate screen and repaint.
 Nothing here may import Textual, httpx or anything else heavy.
 
-While the skeleton shows, the terminal is put in the mode Textual will use (no echo, no line
-editing, Enter as \r): keys typed now wait in the terminal's input queue as they were typed,
-for Textual to read, instead of being echoed over the frame and held as a cooked line.
+From the start (`hold_keys`, called whether or not a frame is painted), the terminal is put in
+the mode Textual will use (no echo, no line editing, Enter as \r): keys typed now wait in the
+terminal's input queue as they were typed, for Textual to read, instead of being echoed over
+the frame and held as a cooked line.
 """
 
 from __future__ import annotations
@@ -57,7 +58,6 @@ def paint(bot: str, balance: int | None) -> bool:
     size = shutil.get_terminal_size((0, 0))
     if size.columns < 60 or size.lines < 12:
         return False
-    hold_keys()
     sys.stdout.write(frame(size.columns, size.lines, bot, balance))
     sys.stdout.flush()
     marker = os.environ.get("POE_TUI_FIRST_FRAME")
