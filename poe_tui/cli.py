@@ -335,6 +335,8 @@ async def _print_events(events, outcome: _Outcome, as_json: bool, show_reasoning
                     outcome.suggestions = getattr(event, "suggestions", ())
                     outcome.save_error = getattr(event, "save_error", None)
                     outcome.saved_chars = getattr(event, "saved_chars", None)
+                    if _nothing_to_charge(event):
+                        break  # no balance read after a reply that never came: exit now
                 elif isinstance(event, BalanceUpdated):
                     outcome.balance = event.points
                     if getattr(event, "message", None) is not None:
@@ -352,6 +354,15 @@ async def _print_events(events, outcome: _Outcome, as_json: bool, show_reasoning
     if not ended_with_newline and not as_json:
         sys.stdout.write("\n")
     return False
+
+
+def _nothing_to_charge(event: Any) -> bool:
+    """A reply that failed before any text (nothing arrived, unreachable): the balance read that
+    would follow can only add a wait. Out of points still shows the balance."""
+    from poe_tui.client import InsufficientCreditsError
+
+    error = getattr(event, "error", None)
+    return error is not None and not event.message.content and not isinstance(error, InsufficientCreditsError)
 
 
 def _report(outcome: _Outcome, as_json: bool) -> int:
