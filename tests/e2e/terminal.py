@@ -119,10 +119,7 @@ class Terminal:
                     self._stream.feed(data)
                 self._changed.notify_all()
             if not data:
-                self._eof = True
                 return
-
-    _eof = False
 
     @property
     def lines(self) -> list[str]:
