@@ -20,7 +20,7 @@ def store():
 
 
 def test_every_command_has_help():
-    for name in ["ask", "models", "balance", "usage", "history", "export", "import", "login", "logout", "emulator"]:
+    for name in ["ask", "models", "balance", "usage", "history", "export", "import", "login", "logout", "emulator", "repair"]:
         result = invoke(name, "--help")
         assert result.exit_code == 0 and "Usage:" in result.output, name
 
