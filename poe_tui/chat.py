@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import time
 import difflib
 import re
 from collections.abc import AsyncIterator, Callable, Iterable
@@ -176,8 +177,10 @@ class _ReplyBuffer:
     async def flush_every(self, interval: float) -> None:
         while True:
             await asyncio.sleep(interval)
-            if self.dirty and self.row is not None:
+            if self.dirty:
                 try:
+                    if self.row is None:
+                        await self.create()
                     await self._write()
                 except StoreError:
                     pass  # busy or briefly unwritable: keep streaming, the next tick retries
@@ -207,11 +210,14 @@ class _ReplyBuffer:
                 self.save_error = str(exc)
                 return
 
-    def message(self) -> Message | None:
+    def message(self) -> Message:
         """The reply as it ends, from memory (what the disk holds may be less: see save_error)."""
-        if self.row is None:
-            return None
-        return dataclasses.replace(self.row, content="".join(self.content), reasoning="".join(self.reasoning), **self.final)
+        row = self.row
+        if row is None:  # the disk never took it: a record of what arrived, with no id yet
+            now = time.time()
+            row = Message("", self.conversation_id, self.parent_id, "assistant", "", "", self.bot, "streaming",
+                          None, None, None, None, None, None, now, now)
+        return dataclasses.replace(row, content="".join(self.content), reasoning="".join(self.reasoning), **self.final)
 
 
 class ChatSession:
@@ -298,10 +304,9 @@ class ChatSession:
         if not body.strip():
             raise ChatInputError("The message is empty.")
         target = bot or self.bot
-        conv_id = await self._ensure_conversation(title=make_title(body))
         chosen = None if mention else target  # @Bot reaches a bot; it does not choose one
-        user = await self.db.run(_save_user_turn, self.db.sync, conv_id, body, self.leaf_id, chosen)
-        self.leaf_id = user.id
+        user = await self.db.run(_save_user_turn, self.db.sync, self.conversation_id, body, self.leaf_id, chosen)
+        self.conversation_id, self.leaf_id = user.conversation_id, user.id
         yield UserSaved(user, target)
         async with aclosing(self._reply(user, target, params)) as events:
             async for event in events:
@@ -379,6 +384,7 @@ class ChatSession:
         # A pump cancelled before it ran never reports: say so for it.
         pump.add_done_callback(lambda t: queue.put_nowait(asyncio.CancelledError()) if t.cancelled() else None)
         ticker = asyncio.create_task(reply.flush_every(self.flush_interval))
+        started = False
         try:
             ended = False
             while not ended:
@@ -398,12 +404,21 @@ class ChatSession:
                             raise event
                     elif isinstance(event, (TextDelta, ReasoningDelta)):
                         reply.add(event)
-                        if reply.row is None:
-                            await reply.create()
-                            self.leaf_id = reply.id
+                        if not started:
+                            started = True
+                            # A disk that refuses the row does not stop the reply: it streams
+                            # into memory, and the timer and the last save try again.
+                            try:
+                                await reply.create()
+                                self.leaf_id = reply.id
+                            except StoreError:
+                                pass
                             yield ReplyStarted(reply.id, bot)
-                            await self.db.add_recent_bot(bot)  # it answered: a name worth offering again
-                            yield RecentsChanged(tuple(await self.db.recent_bots()))
+                            try:
+                                await self.db.add_recent_bot(bot)  # it answered: a name worth offering again
+                                yield RecentsChanged(tuple(await self.db.recent_bots()))
+                            except StoreError:
+                                pass
                         yield event
                     elif isinstance(event, Usage):
                         usage = event
@@ -466,19 +481,25 @@ class ChatSession:
         return BalanceUpdated(points, cost, dataclasses.replace(message, points=cost) if cost is not None else message)
 
 
-def _save_user_turn(store: Store, conv_id: str, body: str, leaf_id: str | None, chosen: str | None) -> Message:
-    """One trip to the store's thread: title an untitled conversation, record the bot the user
-    chose, append the user's turn to the visible branch (after `leaf_id`, or the newest message)."""
-    conv = store.get_conversation(conv_id)
-    if conv is not None and not conv.title:
-        store.rename_conversation(conv_id, make_title(body))
-    if conv is not None and chosen is not None and conv.bot != chosen:
-        store.set_conversation_bot(conv_id, chosen)
-    parent = leaf_id
-    if parent is None:
-        previous = store.last_message(conv_id)
-        parent = previous.id if previous else None
-    return store.add_message(conv_id, "user", body, parent_id=parent)
+def _save_user_turn(store: Store, conv_id: str | None, body: str, leaf_id: str | None, chosen: str | None) -> Message:
+    """One trip to the store's thread and one transaction: the conversation (created when new,
+    titled when untitled, with the bot the user chose) and the user's turn on the visible branch
+    (after `leaf_id`, or the newest message). A failure leaves nothing behind, not even an empty
+    conversation."""
+    with store.transaction():
+        conv = store.get_conversation(conv_id) if conv_id is not None else None
+        if conv is None:
+            conv = store.create_conversation(title=make_title(body))
+            conv_id = conv.id
+        elif not conv.title:
+            store.rename_conversation(conv_id, make_title(body))
+        if chosen is not None and conv.bot != chosen:
+            store.set_conversation_bot(conv_id, chosen)
+        parent = leaf_id
+        if parent is None:
+            previous = store.last_message(conv_id)
+            parent = previous.id if previous else None
+        return store.add_message(conv_id, "user", body, parent_id=parent)
 
 
 def _thread_and_balance(store: Store, conv_id: str, user_id: str) -> tuple[Any, list[Message], int | None]:

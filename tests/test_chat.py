@@ -228,3 +228,39 @@ async def test_cancel_while_waiting_for_the_first_token_ends_the_reply_at_once(s
     failed = next(e for e in events if isinstance(e, ReplyFailed))
     assert failed.error is None and failed.message.status == "interrupted" and failed.message.content == ""
     assert (await session.messages())[-1].status == "interrupted"
+
+
+async def test_a_disk_that_refuses_the_reply_row_does_not_stop_the_reply(session, monkeypatch):
+    from poe_tui.store import DiskFullError
+
+    store = session.store
+    real = store.add_message
+    state = {"full": True}
+
+    def add(conversation_id, role, content, **fields):
+        if role == "assistant" and state["full"]:
+            raise DiskFullError("the disk is full: chat.db cannot grow")
+        return real(conversation_id, role, content, **fields)
+
+    monkeypatch.setattr(store, "add_message", add)
+    events = await run(session.send("hello there"))
+    done = next(e for e in events if isinstance(e, ReplyFinished))
+    assert "hello there" in done.message.content and done.save_error and done.saved_chars == 0
+    assert [m.role for m in store.get_messages(session.conversation_id)] == ["user"]
+    state["full"] = False
+    assert await session.save_unsaved() == len(done.message.content)
+    saved = store.get_messages(session.conversation_id)[-1]
+    assert saved.content == done.message.content and saved.status == "complete"
+
+
+async def test_a_failed_first_turn_leaves_no_empty_conversation(session, monkeypatch):
+    from poe_tui.store import DiskFullError
+
+    def refuse(*args, **kwargs):
+        raise DiskFullError("the disk is full: chat.db cannot grow")
+
+    monkeypatch.setattr(session.store, "add_message", refuse)
+    with pytest.raises(DiskFullError):
+        await run(session.send("hello"))
+    assert session.conversation_id is None
+    assert session.store.list_conversations(10, 0) == []
