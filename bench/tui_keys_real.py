@@ -20,8 +20,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import queue
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -42,25 +44,35 @@ KEYS = "qwertyuiopasdfghjklzxcvbnm"
 class Terminal:
     """A program in a pty, its output drained by a thread into a pyte screen."""
 
-    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+    def __init__(self, argv: list[str], env: dict[str, str], cwd: str | None = None) -> None:
         self.screen = pyte.Screen(COLS, ROWS)
         self.stream = pyte.ByteStream(self.screen)
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)
-        self.proc = PtyProcess.spawn(argv, env=env, dimensions=(ROWS, COLS))
+        self.proc = PtyProcess.spawn(argv, env=env, dimensions=(ROWS, COLS), cwd=cwd)
         self._expect: Callable[[], bool] | None = None
         self._hit: float | None = None
         self.errors: list[str] = []
+        self._chunks: queue.SimpleQueue[tuple[float, bytes]] = queue.SimpleQueue()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
+        threading.Thread(target=self._parse, daemon=True).start()
 
     def _read(self) -> None:
+        """Drain the pty as it is written, stamping each read; pyte runs in another thread,
+        so a slow parse never delays a read (the stamp is when the bytes arrived)."""
         while True:
             try:
                 data = os.read(self.proc.fd, 1 << 16)
             except OSError:
                 data = b""
-            now = time.perf_counter()
+            self._chunks.put((time.perf_counter(), data))
+            if not data:
+                return
+
+    def _parse(self) -> None:
+        while True:
+            stamp, data = self._chunks.get()
             with self.lock:
                 if not data:
                     self.changed.notify_all()
@@ -70,7 +82,7 @@ class Terminal:
                 except Exception as exc:  # a pyte bug must not freeze the screen
                     self.errors.append(repr(exc))
                 if self._expect is not None and self._hit is None and self._expect():
-                    self._hit = now
+                    self._hit = stamp
                 self.changed.notify_all()
 
     def row(self, y: int) -> str:
@@ -143,8 +155,9 @@ def listening_port(pid: int) -> int | None:
 class DemoApp:
     """`poe-tui --demo` in a pty with its own config and data dirs, and its emulator's port."""
 
-    def __init__(self, source: str | None = None) -> None:
+    def __init__(self, source: str | None = None, profile: str | None = None, external: bool = False) -> None:
         self.home = Path(tempfile.mkdtemp(prefix="poe-keys-"))
+        self.emulator: subprocess.Popen | None = None
         env = {k: v for k, v in os.environ.items() if not k.startswith(("POE_", "TEXTUAL"))}
         env.update(
             XDG_CONFIG_HOME=str(self.home / "config"),
@@ -154,8 +167,17 @@ class DemoApp:
             LANG="C.UTF-8",
         )
         if source:  # another checkout's poe_tui package (e.g. a copy of the last commit)
-            env["PYTHONPATH"] = source
-        self.term = Terminal([str(POE_TUI), "--demo"], env)
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [source, env.get("PYTHONPATH")]))
+        argv = [str(POE_TUI), "--demo"]
+        if external:  # the emulator in its own process, as a real service would be
+            self.emulator = subprocess.Popen([str(POE_TUI), "emulator", "--port", "0"], stdout=subprocess.PIPE, text=True, env=env)
+            base = self.emulator.stdout.readline().split()[-1]
+            env.update(POE_BASE_URL=base, POE_API_KEY=self.emulator.stdout.readline().split()[-1])
+            self.port = int(base.rsplit(":", 1)[1])
+            argv = [str(POE_TUI)]
+        if profile:  # the whole run under cProfile, written to `profile` at exit
+            argv = [sys.executable, "-m", "cProfile", "-o", profile, *argv]
+        self.term = Terminal(argv, env, cwd=str(self.home))  # not the checkout: python -m would import from it
         self.term.wait(lambda: self.prompt_row() is not None, 60)
         self.term.wait(lambda: "points" in self.footer(), 60)  # started, past the splash
         time.sleep(1.5)  # a fresh demo focuses the bot list once its catalogue is in
@@ -168,6 +190,8 @@ class DemoApp:
             if "x" in self.prompt_text():
                 break
         self.clear_prompt()
+        if external:
+            return
         self.port = None
         deadline = time.monotonic() + 60
         while self.port is None and time.monotonic() < deadline:
@@ -198,8 +222,11 @@ class DemoApp:
         return self.term.row(ROWS - 1) + self.term.row(ROWS - 2)
 
     def clear_prompt(self) -> None:
-        self.term.write(b"\x1bOQ\x15")  # F2 (focus the prompt), ctrl+u  # ctrl+u
-        self.term.wait(lambda: "Message the bot" in self.prompt_text() or not self.prompt_text().strip("│ ▏▕▎┃"), 10)
+        if "Message the bot" in self.prompt_text():
+            return
+        self.term.write(b"\x1bOQ\x15")  # F2 (focus the prompt), ctrl+u
+        self.term.wait(lambda: "Message the bot" in self.prompt_text(), 10)
+        time.sleep(0.05)  # on the old prompt, keys right behind ctrl+u were overtaken by it (issue 7.5)
 
     def command(self, text: str, shows: str = "") -> None:
         for attempt in range(5):  # right after start-up the bot list may not be loaded yet
@@ -226,15 +253,21 @@ class DemoApp:
         return "escape cancel" in self.footer()
 
     def send(self, text: str, wait_start: bool = True) -> float:
-        self.clear_prompt()
-        self.term.write(text.encode())
-        self.term.wait(lambda: text in self.prompt_text(), 10)
-        time.sleep(0.3)
-        start = time.perf_counter()
-        self.term.write(b"\r")
-        if wait_start:
-            self.term.wait(self.answering, 30)
-        return start
+        for attempt in range(3):  # now and then an Enter sends nothing (seen on the old code too)
+            self.clear_prompt()
+            self.term.write(text.encode())
+            self.term.wait(lambda: text in self.prompt_text(), 10)
+            time.sleep(0.3)
+            start = time.perf_counter()
+            self.term.write(b"\r")
+            if not wait_start:
+                return start
+            try:
+                self.term.wait(self.answering, 10)
+                return start
+            except TimeoutError:
+                print(f"(no reply started after Enter; sending again, attempt {attempt + 2})", file=sys.stderr)
+        raise TimeoutError("no reply started")
 
     def wait_done(self, timeout: float = 120) -> float:
         self.term.wait(lambda: not self.answering(), timeout)
@@ -247,6 +280,9 @@ class DemoApp:
 
     def close(self) -> None:
         self.term.close()
+        if self.emulator is not None:
+            self.emulator.terminate()
+            self.emulator.wait(5)
         shutil.rmtree(self.home, ignore_errors=True)
 
 
@@ -275,8 +311,8 @@ def summary(name: str, lags: list[float]) -> tuple[float, float]:
     return p50, p95
 
 
-def keys_bench(count: int, source: str | None) -> bool:
-    app = DemoApp(source)
+def keys_bench(count: int, source: str | None, profile: str | None = None, external: bool = False) -> bool:
+    app = DemoApp(source, profile, external)
     try:
         time.sleep(0.5)
         type_and_time(app, 10)  # warm up
@@ -337,8 +373,10 @@ def main() -> int:
     parser.add_argument("--keys", type=int, default=80, help="keystrokes per case (default 80)")
     parser.add_argument("--stream", action="store_true", help="time 20k/100k-token replies and RSS instead")
     parser.add_argument("--source", help="run the poe_tui package found in this directory instead")
+    parser.add_argument("--profile", metavar="FILE", help="run the app under cProfile, stats to FILE")
+    parser.add_argument("--external", action="store_true", help="`poe-tui emulator` in its own process instead of --demo")
     args = parser.parse_args()
-    ok = stream_bench(args.source) if args.stream else keys_bench(args.keys, args.source)
+    ok = stream_bench(args.source) if args.stream else keys_bench(args.keys, args.source, args.profile, args.external)
     return 0 if ok else 1
 
 

@@ -2,8 +2,9 @@
 
 Re-parsing a whole 20,000-token reply at every update would be quadratic. Here only the last
 segment is live: once it passes `FREEZE_AT` characters, the next paragraph break outside a
-code fence closes it (it is never parsed again) and a fresh live segment takes the rest. Each
-segment is one leaf widget (`MarkdownText`), so the layout work per update stays small.
+code fence closes it (it is never parsed again) and a fresh live segment takes the rest.
+Closed segments join one frozen widget, so a reply is two leaf widgets however long it grows:
+the layout work per update, and per frame, stays small.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 import re
 
 from textual.containers import Vertical
+from textual.visual import Visual
 
 from poe_tui.tui.widgets.mdtext import MarkdownText
 
 FREEZE_AT = 1000
-LIVE_RESERVE = 4  # the live segment grows 4 lines at a time: fewer full relayouts
+FREEZE_LATEST = 8 * FREEZE_AT  # a live segment longer than this is cut at once
+LIVE_RESERVE = 10  # the live segment grows 10 lines at a time: few full relayouts
 _FENCE = re.compile(r"^ {0,3}(```|~~~)", re.MULTILINE)
 
 
@@ -45,18 +48,36 @@ def split_segments(text: str, size: int = FREEZE_AT) -> list[str]:
 
 
 class MarkdownSegment(MarkdownText):
-    """One piece of a message's markdown."""
+    """The live piece of a message's markdown."""
 
     DEFAULT_CSS = """
     MarkdownSegment.-after { margin-top: 1; }
     """
+    page = 2  # a stream changes a line or two at a time: redraw little
 
     def __init__(self, source: str = "", first: bool = False) -> None:
-        # A class, not :first-child: segments are mounted while the pseudo-class updates lag.
+        # A class, not :first-child: the pseudo-class updates lag behind.
         super().__init__(source, classes="" if first else "-after")
 
 
-class StreamingMarkdown(Vertical):
+class FrozenMarkdown(MarkdownText):
+    """The closed segments of a message, laid out once each."""
+
+
+class Hollow(Vertical):
+    """A container that draws only its background. Textual's default renders, and keeps, a
+    blank strip for every line of a widget's height: 1,600 of them for a 20,000-token reply,
+    built again at every relayout (and walked by every full garbage collection)."""
+
+    def render_line(self, y: int):
+        visual = self._render()  # cached by Textual until the styles change
+        drawn = getattr(self, "_blank", None)
+        if drawn is None or drawn[0] != self.size.width or drawn[1] is not visual:
+            drawn = self._blank = (self.size.width, visual, Visual.to_strips(self, visual, self.size.width, 1, self.visual_style)[0])
+        return drawn[2]
+
+
+class StreamingMarkdown(Hollow):
     DEFAULT_CSS = """
     StreamingMarkdown { height: auto; }
     """
@@ -64,44 +85,48 @@ class StreamingMarkdown(Vertical):
     def __init__(self, text: str = "", streaming: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
         self.streaming = streaming
-        self._initial = text
+        segments = split_segments(text) if text else [""]
         self.source = text
-        self._live: MarkdownSegment | None = None
-        self._live_text = ""
+        self._frozen = FrozenMarkdown()
+        self._frozen.parts = segments[:-1]
+        self._live_text = segments[-1]
+        self._live = MarkdownSegment(self._live_text, first=len(segments) == 1)
+        if streaming:
+            self._live.reserve = LIVE_RESERVE
 
     def compose(self):
-        segments = split_segments(self._initial) if self._initial else [""]
-        for index, seg in enumerate(segments[:-1]):
-            yield MarkdownSegment(seg, first=index == 0)
-        self._live = MarkdownSegment(segments[-1], first=len(segments) == 1)
-        self._live_text = segments[-1]
-        if self.streaming:
-            self._live.reserve = LIVE_RESERVE
+        yield self._frozen
         yield self._live
-        self._initial = ""
+
+    @property
+    def segments(self) -> list[str]:
+        """The source as cut into segments (the same cut for a stream and a reload)."""
+        return [*self._frozen.parts, *split_segments(self._live_text)]
 
     async def append(self, text: str) -> None:
+        """Add streamed text. A relayout repaints the whole conversation (the costliest thing a
+        frame does), so closed segments move to the frozen widget only when the live one changes
+        height anyway; the cut is the same as split_segments gives (it depends on the text)."""
         if not text:
             return
         self.source += text
-        combined = self._live_text + text
-        assert self._live is not None
-        segments = split_segments(combined)
-        if len(segments) == 1:
-            self._live_text = combined
-            self._live.update(combined)
-            return
-        self._live.reserve = 1
-        self._live.update(segments[0])
-        frozen = [MarkdownSegment(seg) for seg in segments[1:-1]]
-        self._live_text = segments[-1]
-        self._live = MarkdownSegment(self._live_text)
-        self._live.reserve = LIVE_RESERVE
-        await self.mount_all([*frozen, self._live])
+        self._live_text += text
+        relayout = self._live.update(self._live_text)
+        if relayout or len(self._live_text) > FREEZE_LATEST:
+            self._freeze()
+
+    def _freeze(self) -> None:
+        segments = split_segments(self._live_text)
+        if len(segments) > 1:
+            self._live_text = segments[-1]
+            self._frozen.extend(segments[:-1])
+            self._live.set_class(True, "-after")
+            self._live.update(self._live_text)
 
     def finish(self) -> None:
-        """Streaming is over: drop the reserved lines."""
+        """Streaming is over: close what can be closed, drop the reserved lines."""
         self.streaming = False
-        if self._live is not None and self._live.reserve != 1:
+        self._freeze()
+        if self._live.reserve != 1:
             self._live.reserve = 1
             self._live.refresh(layout=True)

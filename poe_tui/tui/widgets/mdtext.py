@@ -10,15 +10,21 @@ click asks the screen (`open_link`) to confirm before anything opens.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
 from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size
+from textual.strip import Strip
 from textual.style import Style
+from textual.visual import Visual
 from textual.widget import Widget
 
 BULLETS = ("•", "◦", "▪")
+PAGE = 32  # lines drawn together
+MAX_PAGES = 8  # pages kept drawn per widget: a screenful and some scrolling
 
 
 @lru_cache(maxsize=1)
@@ -209,50 +215,161 @@ def layout(blocks: list[Block], width: int) -> list[Content]:
 
 
 class MarkdownText(Widget):
-    """A leaf widget showing markdown; `update()` replaces the source."""
+    """A leaf widget showing markdown: one document (`update()` replaces it), or a run of
+    documents laid out one after another with a blank line between (`extend()` adds more,
+    laying out only the new ones).
+
+    Only line counts are kept for every document; lines are laid out again, and drawn, a page
+    at a time and only for the pages on screen. A 100,000-token reply costs the same per frame
+    as a short one, and leaves few objects for the garbage collector to walk.
+    """
 
     DEFAULT_CSS = """
     MarkdownText { height: auto; text-wrap: nowrap; text-overflow: clip; }
     """
 
+    page = PAGE  # lines drawn together
+
     def __init__(self, source: str = "", **kwargs) -> None:
         super().__init__(**kwargs)
-        self.source = source
-        self._blocks: list[Block] | None = None
-        self._lines: tuple[int, list[Content]] | None = None
-        self._joined: Content | None = None
+        self.parts: list[str] = [source] if source else []
+        self._width = 0  # what the counts below were laid out for
+        self._starts: list[int] = [0]  # first line of each part laid out so far, then the end
+        self._laid: OrderedDict[int, list[Content]] = OrderedDict()  # part -> its lines (a few)
+        self._blocks: tuple[str, list[Block]] | None = None  # the last part's parse, for a resize
+        self._pages: OrderedDict[tuple[int, int], list[Strip]] = OrderedDict()  # (width, page) -> strips
         self.reserve = 1  # height grows in steps of this many lines (set while streaming)
 
-    def update(self, source: str) -> None:
-        """Replace the source; relayout the screen only when the height changes (streaming
-        mostly adds words to the last line, and a relayout walks every widget)."""
-        self.source = source
-        self._blocks = None
-        self._joined = None
-        self._lines = None
+    @property
+    def source(self) -> str:
+        return "".join(self.parts)
+
+    # ------------------------------------------------------------ changing
+
+    def update(self, source: str) -> bool:
+        """Replace the source; repaint only the lines that changed, and relayout the screen only
+        when the height changes (streaming mostly adds words to the last line, and a relayout
+        walks every widget). True when it asked for a relayout."""
         width = self.size.width
-        if width and self._height(len(self._layout(width))) == self.size.height:
-            self.refresh()
-        else:
+        before = self._laid.get(0) if len(self.parts) == 1 and width == self._width else None
+        self.parts = [source] if source else []
+        self._forget(0)
+        if not width or before is None:
+            self._pages.clear()
+            return self._changed()
+        after = self._part_lines(0) if self.parts else []
+        if self._height(self._count(width)) != self.size.height:
+            self._pages.clear()
             self.refresh(layout=True)
+            return True
+        first = next((i for i, (a, b) in enumerate(zip(before, after)) if a.plain != b.plain or a.spans != b.spans),
+                     min(len(before), len(after)))
+        end = max(len(before), len(after))
+        if first < end:
+            self._drop_pages(first)
+            self.refresh(Region(0, first, width, end - first))
+        return False
+
+    def extend(self, parts: list[str]) -> None:
+        """Add documents after the ones shown (frozen segments of a streaming reply)."""
+        if parts:
+            self._drop_pages(self._starts[-1])  # the last page drawn may have had room for more
+            self.parts += parts
+            self._changed()
+
+    def _forget(self, part: int) -> None:
+        """Lines from `part` on are to be laid out again."""
+        del self._starts[part + 1:]
+        for index in [i for i in self._laid if i >= part]:
+            del self._laid[index]
+
+    def _changed(self) -> bool:
+        width = self.size.width
+        if width and self._height(self._count(width)) == self.size.height:
+            self._drop_pages(0)
+            self.refresh()
+            return False
+        self.refresh(layout=True)
+        return True
+
+    def _drop_pages(self, line: int) -> None:
+        for key in [k for k in self._pages if (k[1] + 1) * self.page > line]:
+            del self._pages[key]
 
     def _height(self, lines: int) -> int:
         return -(-lines // self.reserve) * self.reserve if self.reserve > 1 else lines
 
-    def _layout(self, width: int) -> list[Content]:
-        if self._lines is not None and self._lines[0] == width:
-            return self._lines[1]
-        if self._blocks is None:
-            self._blocks = parse(self.source)
-        lines = layout(self._blocks, width)
-        self._lines = (width, lines)
+    # ------------------------------------------------------------ laying out
+
+    def _part_lines(self, index: int) -> list[Content]:
+        """The lines of one part at the current width (a blank line first, after the first)."""
+        lines = self._laid.get(index)
+        if lines is not None:
+            self._laid.move_to_end(index)
+            return lines
+        source = self.parts[index]
+        if self._blocks is not None and self._blocks[0] is source:
+            blocks = self._blocks[1]
+        else:
+            blocks = parse(source)
+            if index == len(self.parts) - 1:
+                self._blocks = (source, blocks)
+        lines = ([Content("")] if index else []) + layout(blocks, self._width)
+        self._laid[index] = lines
+        while len(self._laid) > 4:
+            self._laid.popitem(last=False)
         return lines
 
+    def _count(self, width: int) -> int:
+        """Lines at this width, laying out only the parts not counted yet."""
+        if width != self._width:
+            self._width = width
+            self._pages.clear()
+            self._forget(0)
+        for index in range(len(self._starts) - 1, len(self.parts)):
+            self._starts.append(self._starts[-1] + len(self._part_lines(index)))
+        return self._starts[-1]
+
+    def _lines(self, width: int, start: int, end: int) -> list[Content]:
+        """Lines start..end, laying out only the parts they come from."""
+        self._count(width)
+        out: list[Content] = []
+        index = max(0, bisect_right(self._starts, start) - 1)
+        while index < len(self.parts) and self._starts[index] < end:
+            base = self._starts[index]
+            out += self._part_lines(index)[max(0, start - base):end - base]
+            index += 1
+        return out
+
+    def _layout(self, width: int) -> list[Content]:
+        """Every line (for tests, and for a text selection)."""
+        return self._lines(width, 0, self._count(width))
+
+    # ------------------------------------------------------------ drawing
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return self._height(len(self._layout(width)))
+        return self._height(self._count(width))
+
+    def notify_style_update(self) -> None:
+        self._pages.clear()  # a new theme: colours change
+        super().notify_style_update()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if self.text_selection is not None:  # selection offsets count from the first line
+            return super().render_line(y)
+        key = (width, y // self.page)
+        strips = self._pages.get(key)
+        if strips is None:
+            chunk = self._lines(width, key[1] * self.page, (key[1] + 1) * self.page)
+            strips = Visual.to_strips(self, Content("\n").join(chunk), width, None, self.visual_style) if chunk else []
+            self._pages[key] = strips
+            while len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(key)
+        index = y % self.page
+        return strips[index] if index < len(strips) else Strip.blank(width, self.visual_style.rich_style)
 
     def render(self) -> Content:
-        lines = self._layout(self.size.width)
-        if self._joined is None or self._lines is None or self._lines[1] is not lines:
-            self._joined = Content("\n").join(lines)
-        return self._joined
+        return Content("\n").join(self._layout(self.size.width))

@@ -13,12 +13,11 @@ import time
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Collapsible, Static
 
 from poe_tui.textsafe import one_line, strip_terminal_controls
-from poe_tui.tui.widgets.markdown_stream import StreamingMarkdown
+from poe_tui.tui.widgets.markdown_stream import Hollow, StreamingMarkdown
 
 if TYPE_CHECKING:
     from poe_tui.store.records import Message
@@ -48,7 +47,7 @@ def clock_time(ts: float | None) -> str:
     return time.strftime("%H:%M", time.localtime(ts)) if ts else ""
 
 
-class UserMessage(Vertical):
+class UserMessage(Hollow):
     DEFAULT_CSS = """
     UserMessage { height: auto; }
     """
@@ -66,7 +65,7 @@ class UserMessage(Vertical):
         yield Static(Content(strip_terminal_controls(self.message.content)), classes="message-body")
 
 
-class ReplyMessage(Vertical):
+class ReplyMessage(Hollow):
     """A bot's reply. While streaming, text is buffered and flushed every FLUSH_INTERVAL."""
 
     DEFAULT_CSS = """
