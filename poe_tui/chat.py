@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import time
 import difflib
 import re
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import aclosing
-from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from poe_tui.client import (
     Finish,
@@ -33,74 +31,27 @@ from poe_tui.client import (
     TextDelta,
     Usage,
 )
+from poe_tui.chatevents import (  # noqa: F401  (the session's events, importable from here)
+    BalanceUpdated,
+    ChatEvent,
+    ChatInputError,
+    Column,
+    RecentsChanged,
+    ReplyFailed,
+    ReplyFinished,
+    ReplyStarted,
+    UserSaved,
+)
+from poe_tui.replybuffer import ReplyBuffer
 from poe_tui.store import Store, StoreError
 from poe_tui.store.asyncstore import AsyncStore
 from poe_tui.store.records import Message
 
 MENTION = re.compile(r"^@([A-Za-z0-9][\w.\-]*)(?:\s+|$)", re.DOTALL)
 TITLE_LENGTH = 60
-BUSY_PATIENCE = 120.0  # seconds a final save keeps retrying while another process holds the lock
+MAX_COMPARE = 4  # bots one message can go to at once
 CANCELLED = "Cancelled before the reply was complete."
 FIRST_BALANCE_WAIT = 3.0  # seconds the very first reply waits for a balance to measure its cost by
-
-
-class ChatInputError(ValueError):
-    """The user's input cannot be sent (empty prompt, nothing to retry...)."""
-
-
-@dataclass(frozen=True, slots=True)
-class UserSaved:
-    """The user's turn is on disk; the request to `bot` is about to leave."""
-
-    message: Message
-    bot: str
-
-
-@dataclass(frozen=True, slots=True)
-class ReplyStarted:
-    message_id: str
-    bot: str
-
-
-@dataclass(frozen=True, slots=True)
-class ReplyFinished:
-    """`saved_chars` < len(content) when the disk refused part of it (`save_error` says why)."""
-
-    message: Message
-    save_error: str | None = None
-    saved_chars: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ReplyFailed:
-    """The reply ended badly: `message` is its final row (status 'error' or 'interrupted')."""
-
-    message: Message
-    error: PoeError | None
-    suggestions: tuple[str, ...] = ()
-    save_error: str | None = None
-    saved_chars: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RecentsChanged:
-    """A bot answered: the recent bots, most recent first."""
-
-    recents: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class BalanceUpdated:
-    """The balance after a reply; `message` is that reply with its points (`cost`) recorded."""
-
-    points: int
-    cost: int | None
-    message: Message | None = None
-
-
-ChatEvent = Union[
-    UserSaved, ReplyStarted, TextDelta, ReasoningDelta, Retrying, ReplyFinished, ReplyFailed, RecentsChanged, BalanceUpdated
-]
 
 
 def parse_mention(text: str) -> tuple[str | None, str]:
@@ -135,89 +86,7 @@ def history_payload(messages: Iterable[Message], system_prompt: str | None) -> l
     return payload
 
 
-def _is_busy(exc: StoreError) -> bool:
-    text = str(exc)
-    return "locked" in text or "busy" in text
-
-
 _END = object()
-
-
-class _ReplyBuffer:
-    """The reply being streamed: its row appears with the first text and is flushed on a timer
-    (so a bot that pauses mid-reply still has everything so far on disk). It remembers how much
-    reached the disk, so a failed save is reported exactly and can be retried."""
-
-    def __init__(self, db: AsyncStore, conversation_id: str, parent_id: str, bot: str) -> None:
-        self.db, self.conversation_id, self.parent_id, self.bot = db, conversation_id, parent_id, bot
-        self.row: Message | None = None
-        self.content: list[str] = []
-        self.reasoning: list[str] = []
-        self.dirty = False
-        self.saved_chars = 0
-        self.save_error: str | None = None
-        self.final: dict[str, Any] = {}
-
-    @property
-    def id(self) -> str | None:
-        return self.row.id if self.row is not None else None
-
-    def add(self, event: TextDelta | ReasoningDelta) -> None:
-        (self.content if isinstance(event, TextDelta) else self.reasoning).append(event.text)
-        self.dirty = True
-
-    async def create(self) -> None:
-        text = "".join(self.content)
-        self.row = await self.db.add_message(
-            self.conversation_id, "assistant", text, parent_id=self.parent_id,
-            bot=self.bot, status="streaming", reasoning="".join(self.reasoning),
-        )
-        self.saved_chars = len(text)
-
-    async def flush_every(self, interval: float) -> None:
-        while True:
-            await asyncio.sleep(interval)
-            if self.dirty:
-                try:
-                    if self.row is None:
-                        await self.create()
-                    await self._write()
-                except StoreError:
-                    pass  # busy or briefly unwritable: keep streaming, the next tick retries
-
-    async def _write(self, **fields: Any) -> None:
-        self.dirty = False
-        text = "".join(self.content)
-        await self.db.update_message(self.row.id, content=text, reasoning="".join(self.reasoning), **fields)
-        self.saved_chars = len(text)
-
-    async def finish(self, **fields: Any) -> None:
-        """The last save: waits out another process's lock; a full disk is remembered, not raised."""
-        self.final = fields
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + BUSY_PATIENCE
-        while True:
-            try:
-                if self.row is None:
-                    await self.create()
-                await self._write(**fields)
-                self.save_error = None
-                return
-            except StoreError as exc:
-                if _is_busy(exc) and loop.time() < deadline:
-                    await asyncio.sleep(0.2)
-                    continue
-                self.save_error = str(exc)
-                return
-
-    def message(self) -> Message:
-        """The reply as it ends, from memory (what the disk holds may be less: see save_error)."""
-        row = self.row
-        if row is None:  # the disk never took it: a record of what arrived, with no id yet
-            now = time.time()
-            row = Message("", self.conversation_id, self.parent_id, "assistant", "", "", self.bot, "streaming",
-                          None, None, None, None, None, None, now, now)
-        return dataclasses.replace(row, content="".join(self.content), reasoning="".join(self.reasoning), **self.final)
 
 
 class ChatSession:
@@ -241,10 +110,11 @@ class ChatSession:
         self.flush_interval = flush_interval
         self.known_bots = known_bots or (lambda: ())
         self.last_balance: int | None = None
-        self.unsaved: _ReplyBuffer | None = None  # a reply the disk refused, kept for save_unsaved()
+        self.unsaved: ReplyBuffer | None = None  # a reply the disk refused, kept for save_unsaved()
         self.leaf_id: str | None = None  # the visible branch ends here (None: the newest message)
-        self._pump: asyncio.Task | None = None
-        self._idle = asyncio.Event()  # set when no reply is being streamed or saved
+        self._pumps: set[asyncio.Task] = set()  # the HTTP streams running (several in a comparison)
+        self._busy = 0  # replies being streamed or saved
+        self._idle = asyncio.Event()  # set when none is
         self._idle.set()
 
     # ----------------------------------------------------------- conversation
@@ -305,12 +175,78 @@ class ChatSession:
             raise ChatInputError("The message is empty.")
         target = bot or self.bot
         chosen = None if mention else target  # @Bot reaches a bot; it does not choose one
-        user = await self.db.run(_save_user_turn, self.db.sync, self.conversation_id, body, self.leaf_id, chosen)
-        self.conversation_id, self.leaf_id = user.conversation_id, user.id
+        user = await self._save_turn(body, self.leaf_id, chosen, after_newest=True)
         yield UserSaved(user, target)
         async with aclosing(self._reply(user, target, params)) as events:
             async for event in events:
                 yield event
+
+    async def edit(self, message_id: str, text: str, *, params: dict[str, Any] | None = None) -> AsyncIterator[ChatEvent]:
+        """Send an earlier message again, changed: a new branch from that point, to the current
+        bot. The old branch stays, one version away."""
+        original = await self.db.get_message(message_id)
+        if original is None or original.role != "user" or original.conversation_id != self.conversation_id:
+            raise ChatInputError("Only your own messages in this conversation can be edited.")
+        body = text.strip()
+        if not body:
+            raise ChatInputError("The message is empty.")
+        user = await self._save_turn(body, original.parent_id, self.bot, after_newest=False)
+        yield UserSaved(user, self.bot)
+        async with aclosing(self._reply(user, self.bot, params)) as events:
+            async for event in events:
+                yield event
+
+    async def compare(self, text: str, bots: list[str], *, params: dict[str, Any] | None = None) -> AsyncIterator[ChatEvent]:
+        """One message to 2-4 bots at once. Their replies stream concurrently, as `Column`
+        events, and are siblings: the first is the branch shown until another is chosen
+        (`show_version`). A failure in one column does not stop the others."""
+        names = list(dict.fromkeys(b for b in bots if b))
+        if not 2 <= len(names) <= MAX_COMPARE:
+            raise ChatInputError(f"Compare takes 2 to {MAX_COMPARE} different bots.")
+        body = text.strip()
+        if not body:
+            raise ChatInputError("The message is empty.")
+        user = await self._save_turn(body, self.leaf_id, None, after_newest=True)
+        yield UserSaved(user, names[0])
+        before = self.last_balance
+        merged: asyncio.Queue = asyncio.Queue()
+
+        async def run(index: int, bot: str) -> None:
+            try:
+                async with aclosing(self._reply(user, bot, params, follow=False, charge=False)) as events:
+                    async for event in events:
+                        merged.put_nowait(Column(index, bot, event))
+            finally:
+                merged.put_nowait(_END)
+
+        tasks = [asyncio.create_task(run(i, bot)) for i, bot in enumerate(names)]
+        finished: dict[int, Message] = {}
+        try:
+            running = len(tasks)
+            while running:
+                item = await merged.get()
+                if item is _END:
+                    running -= 1
+                    continue
+                if isinstance(item.event, (ReplyFinished, ReplyFailed)) and item.event.message.id:
+                    finished[item.index] = item.event.message
+                yield item
+        finally:
+            for task in tasks:
+                if not task.done():
+                    task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            first = finished.get(min(finished)) if finished else None
+            self.leaf_id = first.id if first is not None else user.id
+        if before is not None:
+            update = await self._charge(None)  # one reading for all: the comparison's total
+            if update is not None:
+                yield update
+
+    async def _save_turn(self, body: str, parent: str | None, chosen: str | None, *, after_newest: bool) -> Message:
+        user = await self.db.run(_save_user_turn, self.db.sync, self.conversation_id, body, parent, chosen, after_newest)
+        self.conversation_id, self.leaf_id = user.conversation_id, user.id
+        return user
 
     async def retry(self, *, bot: str | None = None, params: dict[str, Any] | None = None) -> AsyncIterator[ChatEvent]:
         """Re-send the last user turn; the new reply is a sibling of the old one (history kept)."""
@@ -324,11 +260,11 @@ class ChatSession:
                 yield event
 
     def cancel(self) -> bool:
-        """Stop the reply that is streaming; its generator then reports how it ended."""
-        if self._pump is None or self._pump.done():
-            return False
-        self._pump.cancel()
-        return True
+        """Stop every reply that is streaming; their generators then report how they ended."""
+        running = [p for p in self._pumps if not p.done()]
+        for pump in running:
+            pump.cancel()
+        return bool(running)
 
     async def stop(self, timeout: float = 10.0) -> None:
         """Cancel a streaming reply and wait until its last save is done (quitting the app)."""
@@ -367,20 +303,27 @@ class ChatSession:
             if not isinstance(exc, Exception):
                 raise
 
-    async def _reply(self, user: Message, bot: str, params: dict[str, Any] | None) -> AsyncIterator[ChatEvent]:
+    async def _reply(
+        self, user: Message, bot: str, params: dict[str, Any] | None, *, follow: bool = True, charge: bool = True
+    ) -> AsyncIterator[ChatEvent]:
+        """Stream one reply to `user`; `follow` moves the visible branch onto it, `charge` reads
+        the balance after it (a comparison reads it once for all its replies)."""
         conv_id = user.conversation_id
         conv, thread, cached = await self.db.run(_thread_and_balance, self.db.sync, conv_id, user.id)
         payload = history_payload(thread, conv.system_prompt if conv else None)
         if self.last_balance is None:
             self.last_balance = cached
 
-        reply = _ReplyBuffer(self.db, conv_id, user.id, bot)
+        reply = ReplyBuffer(self.db, conv_id, user.id, bot)
+        self._busy += 1
         self._idle.clear()
         usage: Usage | None = None
         finish: str | None = None
         status, error, error_text = "interrupted", None, CANCELLED
         queue: asyncio.Queue = asyncio.Queue()
-        pump = self._pump = asyncio.create_task(self._stream_into(queue, bot, payload, params))
+        pump = asyncio.create_task(self._stream_into(queue, bot, payload, params))
+        self._pumps.add(pump)
+        pump.add_done_callback(self._pumps.discard)
         # A pump cancelled before it ran never reports: say so for it.
         pump.add_done_callback(lambda t: queue.put_nowait(asyncio.CancelledError()) if t.cancelled() else None)
         ticker = asyncio.create_task(reply.flush_every(self.flush_interval))
@@ -410,7 +353,8 @@ class ChatSession:
                             # into memory, and the timer and the last save try again.
                             try:
                                 await reply.create()
-                                self.leaf_id = reply.id
+                                if follow:
+                                    self.leaf_id = reply.id
                             except StoreError:
                                 pass
                             yield ReplyStarted(reply.id, bot)
@@ -440,11 +384,16 @@ class ChatSession:
                 )
             try:
                 await reply.finish(**fields)
-                if reply.row is not None:
+                if reply.row is not None and follow:
                     self.leaf_id = reply.id
             finally:
-                self.unsaved = reply if reply.save_error else None
-                self._idle.set()
+                if reply.save_error:
+                    self.unsaved = reply
+                elif self.unsaved is reply:
+                    self.unsaved = None
+                self._busy -= 1
+                if not self._busy:
+                    self._idle.set()
 
         message = reply.message()
         saved = {"save_error": reply.save_error, "saved_chars": reply.saved_chars if reply.save_error else None}
@@ -453,9 +402,10 @@ class ChatSession:
         else:
             suggestions = suggest_bots(bot, self.known_bots()) if isinstance(error, NotFoundError) else ()
             yield ReplyFailed(message, error, suggestions, **saved)
-        update = await self._charge(message)
-        if update is not None:
-            yield update
+        if charge:
+            update = await self._charge(message)
+            if update is not None:
+                yield update
 
     async def _fetch_balance(self) -> None:
         try:
@@ -463,8 +413,9 @@ class ChatSession:
         except PoeError:
             pass
 
-    async def _charge(self, message: Message) -> BalanceUpdated | None:
-        """Refresh the balance; the drop since the last reading is what this reply cost."""
+    async def _charge(self, message: Message | None) -> BalanceUpdated | None:
+        """Refresh the balance; the drop since the last reading is what this reply cost (with no
+        message, what the comparison cost)."""
         before = self.last_balance
         try:
             points = (await self.client.balance(retry=False)).points
@@ -473,19 +424,23 @@ class ChatSession:
         cost = before - points if before is not None and before >= points else None
         self.last_balance = points
         try:
-            if cost is not None and self.unsaved is None:
+            if cost is not None and message is not None and message.id and self.unsaved is None:
                 await self.db.update_message(message.id, points=cost)
             await self.db.cache_balance(points)
         except StoreError:
             pass  # the figure is still shown; only its record is missing
-        return BalanceUpdated(points, cost, dataclasses.replace(message, points=cost) if cost is not None else message)
+        if message is not None and cost is not None:
+            message = dataclasses.replace(message, points=cost)
+        return BalanceUpdated(points, cost, message)
 
 
-def _save_user_turn(store: Store, conv_id: str | None, body: str, leaf_id: str | None, chosen: str | None) -> Message:
+def _save_user_turn(
+    store: Store, conv_id: str | None, body: str, parent: str | None, chosen: str | None, after_newest: bool
+) -> Message:
     """One trip to the store's thread and one transaction: the conversation (created when new,
-    titled when untitled, with the bot the user chose) and the user's turn on the visible branch
-    (after `leaf_id`, or the newest message). A failure leaves nothing behind, not even an empty
-    conversation."""
+    titled when untitled, with the bot the user chose) and the user's turn after `parent` (with
+    `after_newest`, no parent means after the newest message; without, a first message). A
+    failure leaves nothing behind, not even an empty conversation."""
     with store.transaction():
         conv = store.get_conversation(conv_id) if conv_id is not None else None
         if conv is None:
@@ -495,8 +450,7 @@ def _save_user_turn(store: Store, conv_id: str | None, body: str, leaf_id: str |
             store.rename_conversation(conv_id, make_title(body))
         if chosen is not None and conv.bot != chosen:
             store.set_conversation_bot(conv_id, chosen)
-        parent = leaf_id
-        if parent is None:
+        if parent is None and after_newest:
             previous = store.last_message(conv_id)
             parent = previous.id if previous else None
         return store.add_message(conv_id, "user", body, parent_id=parent)
