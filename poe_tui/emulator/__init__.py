@@ -18,6 +18,7 @@ _EXPORTS = {
     "EmulatorServer": "server",
     "serve": "server",
     "DEMO_BOTS": "bots",
+    "seed_history": "seeding",
 }
 
 __all__ = sorted(_EXPORTS)

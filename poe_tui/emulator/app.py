@@ -25,7 +25,7 @@ from .errors import ApiError
 from .faults import WELL_BEHAVED, Fault
 from .points import cost
 from .replies import make_reply, prompt_tokens
-from .state import EmulatorState, RequestRecord
+from .state import DEFAULT_KEY, HISTORY_DAYS, EmulatorState, RequestRecord
 from .streaming import SSEResponse, StreamPlan, completion_id
 from .tokens import count_tokens
 from .validation import parse_chat
@@ -186,7 +186,7 @@ class _Api:
             if not 1 <= limit <= HISTORY_MAX_LIMIT:
                 raise ApiError(400, f"Invalid value for 'limit': expected an integer from 1 to {HISTORY_MAX_LIMIT}, "
                                     f"got {raw!r}.", param="limit")
-            entries = self.state.history(key)
+            entries = self.state.history(key, days=HISTORY_DAYS)  # older charges are gone, as on the service
             start = 0
             after = request.query_params.get("starting_after")
             if after:
@@ -199,7 +199,7 @@ class _Api:
             record.status = err.status
             return _error(err, started)
         page = entries[start : start + limit]
-        now_us = time.time_ns() // 1000
+        now_us = int(self.state.clock() * 1_000_000)
         pending_us = self.state.history_pending_seconds * 1_000_000
         data = [e.to_json(pending=now_us - e.creation_time < pending_us) for e in page]
         record.status = 200
@@ -328,6 +328,20 @@ class _Api:
         self.state.add_key(key, balance)
         return JSONResponse({"key": key, "current_point_balance": balance})
 
+    async def seed_history(self, request: Request) -> Response:
+        """`{"count": 400, "days": 30, "seed": 11}`: a realistic past history for the key."""
+        from .seeding import seed_history
+
+        try:
+            data = json.loads(await request.body() or b"{}")
+            count, days, seed = int(data.get("count", 400)), float(data.get("days", 30)), int(data.get("seed", 11))
+            if not 0 <= count <= 100_000 or days <= 0:
+                raise ValueError("count must be 0..100000 and days positive")
+        except (ValueError, TypeError, AttributeError) as exc:
+            return JSONResponse({"error": {"message": f"bad history request: {exc}", "type": "invalid_request_error"}}, 400)
+        made = seed_history(self.state, count, days=days, seed=seed, key=data.get("key") or DEFAULT_KEY)
+        return JSONResponse({"seeded": len(made), "points": sum(e.cost_points for e in made)})
+
     async def config(self, request: Request) -> Response:
         settable = ("tokens_per_second", "rate_limit_per_minute", "history_pending_seconds")
         try:
@@ -363,6 +377,7 @@ def create_app(state: EmulatorState | None = None, *, closing: threading.Event |
         Route("/_emulator/reset", api.reset, methods=["POST"]),
         Route("/_emulator/keys", api.add_key, methods=["POST"]),
         Route("/_emulator/config", api.config, methods=["POST"]),
+        Route("/_emulator/history", api.seed_history, methods=["POST"]),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _not_found})
     app.state.emulator = api.state

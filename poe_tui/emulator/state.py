@@ -7,12 +7,13 @@ flag set later is visible through an earlier snapshot).
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import secrets
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -23,6 +24,7 @@ DEFAULT_KEY = "poe-emulator-key"
 DEFAULT_BALANCE = 1_000_000
 DEFAULT_RATE_LIMIT = 500  # requests a minute per key, as the real service
 POINT_USD = Decimal("0.00003")  # the list prices flat 1-point bots at "0.000030"
+HISTORY_DAYS = 30  # the points history reaches back this far, as the service's does
 
 
 @dataclass
@@ -80,7 +82,9 @@ class EmulatorState:
         balance: int = DEFAULT_BALANCE,
         tokens_per_second: float | None = None,
         rate_limit_per_minute: int = DEFAULT_RATE_LIMIT,
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        self.clock = clock  # when charges happen and what "the last 30 days" means (tests move it)
         if keys is None:
             initial = {DEFAULT_KEY: balance}
         elif isinstance(keys, Mapping):
@@ -127,24 +131,35 @@ class EmulatorState:
             self._balances[key] = points
 
     def charge(self, key: str, bot_name: str, points: int, breakdown: Mapping[str, str]) -> HistoryEntry:
-        """Deduct points (never below zero) and record the history entry."""
+        """Deduct points (never below zero) and record the history entry, now."""
+        return self.record_charge(key, bot_name, points, breakdown, self.clock())
+
+    def record_charge(self, key: str, bot_name: str, points: int, breakdown: Mapping[str, str], when: float, *,
+                      usage_type: str = "API", query_id: str | None = None) -> HistoryEntry:
+        """A charge at any time (seeding a past history): the history stays in time order."""
         entry = HistoryEntry(
-            query_id=secrets.token_hex(10),
+            query_id=query_id or secrets.token_hex(10),
             bot_name=bot_name,
-            creation_time=time.time_ns() // 1000,
+            creation_time=int(when * 1_000_000),
             cost_points=points,
             cost_breakdown_in_points=dict(breakdown),
+            usage_type=usage_type,
         )
         with self._lock:
             if key in self._balances:
                 self._balances[key] = max(0, self._balances[key] - points)
-            self._history.setdefault(key, []).append(entry)
+            entries = self._history.setdefault(key, [])
+            bisect.insort(entries, entry, key=lambda e: e.creation_time)
         return entry
 
-    def history(self, key: str = DEFAULT_KEY) -> list[HistoryEntry]:
-        """Newest first."""
+    def history(self, key: str = DEFAULT_KEY, *, days: float | None = None) -> list[HistoryEntry]:
+        """Newest first; with `days`, only the entries of that many days before now."""
         with self._lock:
-            return list(reversed(self._history.get(key, [])))
+            entries = list(reversed(self._history.get(key, [])))
+        if days is None:
+            return entries
+        since = (self.clock() - days * 86_400) * 1_000_000
+        return [e for e in entries if e.creation_time >= since]
 
     # Rate limit ---------------------------------------------------------------------------------
 
