@@ -140,6 +140,16 @@ class ChatSession:
         self.leaf_id = await self.db.latest_leaf(message_id)
         return await self.messages()
 
+    async def choose(self, message_id: str) -> list[Message]:
+        """Continue with this reply (a comparison's column, a version): its branch is shown, and
+        its bot becomes the conversation's."""
+        thread = await self.show_version(message_id)
+        chosen = next((m for m in thread if m.id == message_id), None)
+        if chosen is not None and chosen.bot:
+            self.bot = chosen.bot
+            await self.db.set_conversation_bot(chosen.conversation_id, chosen.bot)
+        return thread
+
     async def open(self, conversation_id: str) -> list[Message]:
         """Make `conversation_id` current (the bot the user chose there becomes the bot);
         returns its messages."""
@@ -206,8 +216,13 @@ class ChatSession:
         body = text.strip()
         if not body:
             raise ChatInputError("The message is empty.")
-        user = await self._save_turn(body, self.leaf_id, None, after_newest=True)
+        user = await self._save_turn(body, self.leaf_id, names[0], after_newest=True)
         yield UserSaved(user, names[0])
+        if self.last_balance is None:  # one reading before all the columns: the total is their cost
+            try:
+                await asyncio.wait_for(self._fetch_balance(), FIRST_BALANCE_WAIT)
+            except asyncio.TimeoutError:
+                pass
         before = self.last_balance
         merged: asyncio.Queue = asyncio.Queue()
 

@@ -146,12 +146,12 @@ def _require_key(runtime) -> None:
         raise CliError("no API key: run `poe-tui login`, or set POE_API_KEY (or try --demo).", EXIT_AUTH)
 
 
-def _json_text(data: Any) -> str:
+def _json_text(data: Any, indent: int | None = 2) -> str:
     """JSON whose text is safe on a terminal: JSON escapes C0 itself; C1 controls and bidi
     overrides are escaped too (same data, `\u0085` instead of the raw character)."""
     from poe_tui.textsafe import escape_unsafe_in_json
 
-    return escape_unsafe_in_json(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    return escape_unsafe_in_json(json.dumps(data, ensure_ascii=False, indent=indent, default=str))
 
 
 def _dump(data: Any) -> None:
@@ -203,7 +203,9 @@ def _read_prompt(prompt: tuple[str, ...]) -> str:
 
 @cli.command(epilog=EXIT_CODES)
 @click.argument("prompt", nargs=-1)
-@click.option("-m", "--model", "bot", metavar="BOT", help="Bot to ask (default: the configured default bot, or the conversation's last bot).")
+@click.option("-m", "--model", "bots", metavar="BOT", multiple=True,
+              help="Bot to ask (default: the configured default bot, or the conversation's). Give 2-4 to compare: "
+                   "they answer at once, each reply is printed under its bot's name when complete, and all are saved as alternatives.")
 @click.option("-c", "--continue", "continue_", is_flag=True, help="Continue the latest conversation.")
 @click.option("--conversation", "conversation", metavar="ID", help="Continue the conversation with this id (a unique prefix is enough).")
 @click.option("--system", metavar="TEXT", help="System prompt for the conversation.")
@@ -213,15 +215,23 @@ def _read_prompt(prompt: tuple[str, ...]) -> str:
               help="Give up when nothing arrives for SECONDS: connecting, before the first word, or mid-reply.")
 @click.pass_context
 @handled
-def ask(ctx, prompt, bot, continue_, conversation, system, as_json, reasoning, timeout) -> None:
+def ask(ctx, prompt, bots, continue_, conversation, system, as_json, reasoning, timeout) -> None:
     """Ask a bot once; the reply streams to stdout and both turns are saved.
 
     PROMPT is read from stdin when it is `-`, or absent and stdin is not a terminal.
     """
+    from poe_tui.chat import MAX_COMPARE
+
     runtime = _runtime(ctx)
+    names = list(dict.fromkeys(clean_arg(b) for b in bots))
+    if len(names) > MAX_COMPARE:
+        raise CliError(f"compare at most {MAX_COMPARE} bots at once.", EXIT_INPUT)
     text = _read_prompt(prompt)
     _require_key(runtime)
-    code = _run(_ask(runtime, text, bot, continue_, conversation, system, as_json, reasoning, timeout))
+    if len(names) > 1:
+        code = _run(_ask_compare(runtime, text, names, continue_, conversation, system, as_json, timeout))
+    else:
+        code = _run(_ask(runtime, text, names[0] if names else None, continue_, conversation, system, as_json, reasoning, timeout))
     if code:
         ctx.exit(code)
 
@@ -268,6 +278,67 @@ async def _ask(runtime, text, bot, continue_, conversation, system, as_json, sho
         click.echo("poe-tui: cancelled; the partial reply is saved.", err=True)
         return EXIT_CANCELLED
     return _report(outcome, as_json)
+
+
+async def _ask_compare(runtime, text, bots, continue_, conversation, system, as_json, timeout=None) -> int:
+    """Several bots at once: each reply is printed under its bot's name once complete (or as one
+    JSON line); all are saved as alternatives to each other. Exit 0 when every one completed."""
+    import asyncio
+
+    from poe_tui.chat import BalanceUpdated, ChatSession, Column, ReplyFailed, ReplyFinished
+    from poe_tui.client import parse_models
+    from poe_tui.textsafe import one_line
+
+    store = runtime.open_store()
+    conv_id = _resolve_conversation(store, conversation, continue_)
+    ends: list[Any] = []
+    balance = None
+    async with runtime.make_client(wait=timeout) as client:
+        client.know_bots(parse_models(store.cached_bots()[0]))
+        session = ChatSession(store, client, bot=bots[0], conversation_id=conv_id)
+        try:
+            if conv_id:
+                await session.open(conv_id)
+            if system:
+                await session.set_system_prompt(system)
+            async for event in session.compare(text, bots):
+                if isinstance(event, Column) and isinstance(event.event, (ReplyFinished, ReplyFailed)):
+                    ends.append(event.event)
+                    _print_column(event.bot, event.event, as_json)
+                elif isinstance(event, BalanceUpdated):
+                    balance = event
+        except asyncio.CancelledError:
+            click.echo("poe-tui: cancelled; the partial replies are saved.", err=True)
+            return EXIT_CANCELLED
+        finally:
+            if conv_id is None:
+                _drop_if_empty(store, session.conversation_id)
+    if balance is not None and balance.cost is not None and not as_json:
+        click.echo(f"poe-tui: the comparison cost {balance.cost:,} points; {balance.points:,} left.", err=True)
+    failed = [e for e in ends if isinstance(e, ReplyFailed)]
+    for end in failed:
+        detail = describe_error(end.error) if end.error is not None else "interrupted"
+        click.echo(f"poe-tui: {one_line(end.message.bot or '?', 60)}: {detail}", err=True)
+    if not failed:
+        return 0
+    return _exit_code_for(failed[0].error) if failed[0].error is not None else EXIT_INTERRUPTED
+
+
+def _print_column(bot: str, end: Any, as_json: bool) -> None:
+    from poe_tui.textsafe import StreamSanitizer, one_line
+
+    message = end.message
+    if as_json:
+        click.echo(_json_text({  # one line each: JSON lines, in the order the replies completed
+            "bot": message.bot, "message_id": message.id, "conversation_id": message.conversation_id,
+            "status": message.status, "content": message.content, "error": message.error,
+            "usage": {"completion_tokens": message.completion_tokens, "total_tokens": message.total_tokens},
+        }, indent=None))
+        return
+    out = StreamSanitizer()
+    body = out.feed(message.content) + out.flush()
+    sys.stdout.write(f"── {one_line(bot, 60)} ──\n{body}{'' if body.endswith(chr(10)) else chr(10)}\n")
+    sys.stdout.flush()
 
 
 def _drop_if_empty(store, conversation_id: str | None) -> None:
