@@ -355,7 +355,7 @@ def stream_bench(source: str | None) -> bool:
             start = app.send(f"@Demo-Long tokens={tokens}", wait_start=False)
             app.term.wait(app.answering, 60)
             times[tokens] = app.wait_done(300) - start
-            print(f"{tokens:>7,} tokens on screen in {times[tokens]:.2f} s")
+            print(f"{tokens:,} tokens on screen in {times[tokens]:.2f} s")
         time.sleep(1.0)
         rss = app.term.rss_mb()
     finally:

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from poe_tui.store.records import Message
 
 FLUSH_INTERVAL = 0.05  # seconds between screen updates while a reply streams
+FAST_FLUSH_CHARS = 2000  # a flush this big means text comes faster than it can be read...
+FAST_FLUSH_INTERVAL = 0.2  # ...so show it less often: each update relayouts the conversation
 
 
 _COMPLETE_ESCAPE = re.compile(
@@ -86,6 +88,7 @@ class ReplyMessage(Hollow):
         self._reasoning: Static | None = None
         self._flushing = False
         self._timer = None
+        self._quiet_until = 0.0  # after a big flush, the timer skips ticks until then
         if message is not None:
             self.set_class(message.status in ("error", "interrupted"), "-failed")
 
@@ -157,6 +160,9 @@ class ReplyMessage(Hollow):
     async def flush(self, final: bool = False) -> None:
         if self._flushing or not self.is_mounted:
             return
+        now = time.monotonic()
+        if not final and now < self._quiet_until:
+            return
         self._flushing = True
         try:
             if self._pending_reasoning:
@@ -171,6 +177,8 @@ class ReplyMessage(Hollow):
                 self._pending_text.clear()
                 ready, self._held = (raw, "") if final else split_unfinished_escape(raw)
                 await self.body.append(strip_terminal_controls(ready))
+                if len(ready) >= FAST_FLUSH_CHARS:
+                    self._quiet_until = now + FAST_FLUSH_INTERVAL
         finally:
             self._flushing = False
 
