@@ -39,6 +39,9 @@ SILENCE_SHOWN_AFTER = 5.0  # seconds without data before the footer counts them
 
 class ChatScreen(Screen):
     BINDINGS = keys.bindings("chat")
+    # Below 100 columns the bot list gives way to the conversation (app.tcss), and comparisons
+    # show their replies as tabs instead of columns.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(self, bot: str) -> None:
         super().__init__()
