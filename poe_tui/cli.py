@@ -560,18 +560,31 @@ def balance(ctx, as_json) -> None:
 
 
 @cli.command(epilog=EXIT_CODES)
-@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="How many entries.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="How many entries (without --by).")
+@click.option("--by", type=click.Choice(["day", "bot", "conversation"]), help="Totals from the local ledger, after a refresh.")
+@click.option("--since", metavar="DATE", help="Only charges from this day on (YYYY-MM-DD, local time); with --by.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
 @click.pass_context
 @handled
-def usage(ctx, limit, as_json) -> None:
-    """Show the points history (newest first, last 30 days)."""
+def usage(ctx, limit, by, since, as_json, as_csv) -> None:
+    """Show the points history (newest first, last 30 days), or totals by day, bot or conversation.
+
+    With --by, the history is first fetched into the local ledger (which keeps every charge past
+    the service's 30 days), and the totals come from there."""
     import datetime as dt
 
     from poe_tui.textsafe import one_line
 
+    if as_json and as_csv:
+        raise CliError("choose one of --json and --csv.", EXIT_INPUT)
+    if since is not None and by is None:
+        raise CliError("--since goes with --by (day, bot or conversation).", EXIT_INPUT)
     runtime = _runtime(ctx)
     _require_key(runtime)
+    if by is not None:
+        _usage_totals(runtime, by, _since(since), as_json, as_csv)
+        return
 
     async def fetch():
         async with runtime.make_client() as client:
@@ -581,11 +594,80 @@ def usage(ctx, limit, as_json) -> None:
     if as_json:
         _dump([_asdict(e) for e in entries])
         return
+    if as_csv:
+        _csv(["time", "bot", "points", "usage_type", "query_id"],
+             [[_iso(e.creation_time_us / 1e6), e.bot_name, e.cost_points, e.usage_type, e.query_id] for e in entries])
+        return
     for e in entries:
         when = dt.datetime.fromtimestamp(e.creation_time_us / 1e6).strftime("%Y-%m-%d %H:%M")
         click.echo(f"{when}  {one_line(e.bot_name, 30):30} {e.cost_points:>8,} pts  {one_line(e.usage_type, 30)}")
     if not entries:
         click.echo("No usage in the last 30 days.")
+
+
+def _since(text: str | None) -> float | None:
+    import datetime as dt
+
+    if text is None:
+        return None
+    try:
+        return dt.datetime.combine(dt.date.fromisoformat(clean_arg(text).strip()), dt.time()).timestamp()
+    except ValueError:
+        raise CliError(f"--since wants a date like 2026-11-30, not {clean_arg(text)!r}.", EXIT_INPUT) from None
+
+
+def _iso(ts: float) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(ts).isoformat(timespec="seconds")
+
+
+def _csv(header: list[str], rows: list[list[Any]]) -> None:
+    import csv
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+
+
+def _usage_totals(runtime, by: str, since: float | None, as_json: bool, as_csv: bool) -> None:
+    """Refresh the ledger (a failure is said, and the totals come from what it holds), then print."""
+    from poe_tui.client import PoeError
+    from poe_tui.service import refresh_ledger
+    from poe_tui.store.asyncstore import AsyncStore
+    from poe_tui.textsafe import one_line
+
+    store = runtime.open_store()
+
+    async def refresh():
+        async with runtime.make_client() as client:
+            return await refresh_ledger(client, AsyncStore(store))
+
+    try:
+        _run(refresh())
+    except PoeError as exc:
+        if not store.ledger_count():
+            raise
+        click.echo(f"poe-tui: could not refresh the ledger ({exc.message}); these totals are from the last refresh.", err=True)
+    rows = store.ledger_by(by, since)
+    total = sum(r.points for r in rows) or 1
+    head = {"day": ["day"], "bot": ["bot"], "conversation": ["conversation_id", "title"]}[by]
+    table = [
+        [r.key] + ([r.label] if by == "conversation" else []) + [r.points, r.charges, round(100 * r.points / total, 1)]
+        for r in rows
+    ]
+    header = head + ["points", "charges", "share"]
+    if as_json:
+        _dump([dict(zip(header, row)) for row in table])
+    elif as_csv:
+        _csv(header, table)
+    elif not rows:
+        click.echo("No charges in the ledger" + (" since then." if since else " yet."))
+    else:
+        for r in rows:
+            name = r.key if by != "conversation" else (f"{r.key[:8]}  {r.label}" if r.key else "(not from this app)")
+            click.echo(f"{one_line(name or '', 50):50} {r.points:>9,} pts  {r.charges:>5} charges  {100 * r.points / total:5.1f}%")
+        click.echo(f"{'total':50} {sum(r.points for r in rows):>9,} pts  {sum(r.charges for r in rows):>5} charges")
 
 
 def _asdict(obj: Any) -> dict[str, Any]:

@@ -23,6 +23,9 @@ SLOW_FIRST_BYTE_TIMEOUT = 180.0  # the same for media and reasoning bots, which 
 IDLE_TIMEOUT = 60.0  # the longest silence once the reply has started
 REQUEST_TIMEOUT = 10.0  # a whole balance, catalogue or history call, retries included
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After fails at once ("try again in 1 h")
+# Points: ask before sending a message estimated above this; warn in the footer below that (0: never).
+CONFIRM_ABOVE = 500
+LOW_BALANCE = 1000
 
 
 class ConfigError(Exception):
@@ -68,6 +71,8 @@ class Settings:
     max_retry_after: float = MAX_RETRY_AFTER
     read_timeout: float | None = None  # older key: first-byte and idle where those are not set
     max_retries: int = 4
+    confirm_above: int = CONFIRM_ABOVE
+    low_balance: int = LOW_BALANCE
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s), e.g. {"send": "enter"}
     api_key_source: str = "none"  # "flag", "env", "file" or "none": for messages, never the key itself
 
@@ -114,6 +119,16 @@ def _float(data: dict[str, Any], key: str, default: float) -> float:
     return float(value)
 
 
+POINTS_KEYS = ("confirm_above", "low_balance")
+
+
+def _points(data: dict[str, Any], key: str, default: int) -> int:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(f"{config_path()}: '{key}' must be a whole number of points (0 turns it off)")
+    return value
+
+
 def load_settings(
     *, api_key: str | None = None, base_url: str | None = None, path: Path | None = None
 ) -> Settings:
@@ -142,8 +157,10 @@ def load_settings(
     for name in TIMEOUT_KEYS:
         if name in data:
             times[name] = _float(data, name, 0)
+    points = {name: _points(data, name, getattr(Settings, name)) for name in POINTS_KEYS}
     return Settings(
         **times,
+        **points,
         api_key=key.strip() if key else None,
         base_url=str(url).rstrip("/"),
         default_bot=str(data.get("default_bot") or DEFAULT_BOT),

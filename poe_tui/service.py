@@ -55,7 +55,189 @@ class Startup:
     favourites: list[str] = field(default_factory=list)
 
 
-class PoeService:
+# ====================================================================== usage (the points ledger)
+#
+# Poe's points history keeps 30 days, newest first, 100 a page. The ledger keeps a copy in the
+# store: a refresh pages back only until it meets a charge it already holds (or, while some
+# charge still shows 0 points, until it is past that one), and writes what it fetched in one
+# transaction at the end, so a network failure leaves the ledger exactly as it was.
+
+DAY = 86_400.0
+FIRST_PAGE = 20  # an incremental refresh usually finds the known charges on a small first page
+PAGE = 100  # the service's largest
+
+
+@dataclass(frozen=True)
+class LedgerRefresh:
+    added: int
+    updated: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What sending the thread to `bot` will cost at least: its pricing times the tokens sent."""
+
+    bot: str
+    points: int
+    tokens: int
+
+
+@dataclass
+class UsageReport:
+    """Everything the usage screen shows, read in one trip to the store's thread."""
+
+    totals: dict[str, int]  # "today", "7 days", "30 days", "all time"
+    days: list[tuple[str, int]]  # the last 30 local dates, oldest first, days without charges as 0
+    bots: list[Any]  # UsageTotal per bot (30 days), most first
+    balance: list[tuple[str, int]]  # (date, points left at the end of it), where the balance is known
+    charges: list[Any]  # Charge, newest first (the first page)
+    count: int  # charges in the ledger
+    now: float = 0.0
+
+
+async def refresh_ledger(client: PoeClient, db: AsyncStore, *, first_page: int = FIRST_PAGE) -> LedgerRefresh:
+    """Fetch what is new in the points history into the ledger. Raises PoeError (nothing saved)."""
+    pending_since = await db.ledger_oldest_pending()
+    fetched: list[Any] = []
+    cursor, limit, pages = None, first_page, 0
+    while True:
+        page = await client.points_history(limit=limit, starting_after=cursor)
+        pages += 1
+        known = await db.ledger_known([e.query_id for e in page.entries])
+        fetched += [e for e in page.entries if known.get(e.query_id, True)]  # new, or still pending
+        met_known = any(not pending for pending in known.values())
+        oldest = page.entries[-1].creation_time_us / 1e6 if page.entries else None
+        behind_pending = pending_since is not None and oldest is not None and oldest > pending_since
+        if not page.has_more or not page.entries or (met_known and not behind_pending):
+            break
+        cursor, limit = page.next_cursor, PAGE
+    added, updated = await db.ledger_save(fetched) if fetched else (0, 0)
+    return LedgerRefresh(added, updated, pages)
+
+
+def day_bounds(now: float) -> dict[str, float | None]:
+    """The totals' periods: since local midnight, the last 7 and 30 days, and all time."""
+    import datetime as dt
+
+    midnight = dt.datetime.fromtimestamp(now).replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+    return {"today": midnight, "7 days": now - 7 * DAY, "30 days": now - 30 * DAY, "all time": None}
+
+
+def _report(store: Store, now: float, balance: int | None, charges: int) -> UsageReport:
+    import datetime as dt
+
+    with store.transaction():  # one consistent view, even while a refresh writes
+        totals = store.ledger_totals(day_bounds(now))
+        start = dt.date.fromtimestamp(now) - dt.timedelta(days=29)
+        since = dt.datetime.combine(start, dt.time()).timestamp()
+        per_day = {t.key: t.points for t in store.ledger_by("day", since)}
+        bots = store.ledger_by("bot", now - 30 * DAY)
+        listed = store.ledger_charges(charges)
+        count = store.ledger_count()
+    days = [(d.isoformat(), per_day.get(d.isoformat(), 0)) for d in (start + dt.timedelta(n) for n in range(30))]
+    return UsageReport(totals, days, bots, balance_by_day(days, balance, totals["today"]), listed, count, now)
+
+
+def balance_by_day(days: list[tuple[str, int]], balance: int | None, spent_today: int) -> list[tuple[str, int]]:
+    """Points left at the end of each day, walking back from the balance now through the charges
+    (top-ups are not in the points history, so before one the line is what it would have been)."""
+    if balance is None:
+        return []
+    out: list[tuple[str, int]] = []
+    left = balance
+    for day, spent in reversed(days):
+        out.append((day, left))
+        left += spent
+    return list(reversed(out))
+
+
+def estimate_for(bot: Bot | None, tokens: int) -> int | None:
+    """Points for sending `tokens` to `bot`, from its pricing; None when the list gives none."""
+    if bot is None or bot.pricing is None:
+        return None
+    return bot.pricing.points(tokens)
+
+
+def thread_tokens(messages: list[Any], draft: str = "", system_prompt: str | None = None) -> int:
+    """Tokens the next request sends: the last reply's counted prompt and answer where the service
+    reported them, plus an estimate (4 characters a token) for what came after, and the draft."""
+    total, counted_to = 0, -1
+    for i in range(len(messages) - 1, -1, -1):
+        m = messages[i]
+        if m.role == "assistant" and m.prompt_tokens:
+            total, counted_to = m.prompt_tokens + (m.completion_tokens or 0), i
+            break
+    rest = "".join(m.content for m in messages[counted_to + 1:])
+    if counted_to < 0 and system_prompt:
+        rest += system_prompt
+    return total + _approx_tokens(rest) + _approx_tokens(draft)
+
+
+def _approx_tokens(text: str) -> int:
+    return -(-len(text) // 4)
+
+
+class _Usage:
+    """The usage section of PoeService (mixed in below): ledger refresh, report, estimate."""
+
+    db: AsyncStore | None
+    client: PoeClient | None
+    session: ChatSession | None
+    bots: list[Bot]
+    runtime: Runtime
+
+    @property
+    def confirm_above(self) -> int:
+        """Ask before sending a message estimated above this many points (0: never ask)."""
+        return self.runtime.settings.confirm_above
+
+    @property
+    def low_balance(self) -> int:
+        return self.runtime.settings.low_balance
+
+    async def refresh_ledger(self) -> LedgerRefresh:
+        """New charges from the service into the ledger. Raises PoeError; the ledger is intact."""
+        return await refresh_ledger(self.client, self.db)
+
+    async def usage_report(self, charges: int = 200) -> UsageReport:
+        balance = self.session.last_balance if self.session is not None else None
+        if balance is None:
+            cached = await self.db.cached_balance()
+            balance = cached[0] if cached else None
+        now = self.db.clock()
+        return await self.db.run(_report, self.db.sync, now, balance, charges)
+
+    async def more_charges(self, offset: int, limit: int = 200) -> list[Any]:
+        return await self.db.ledger_charges(limit, offset)
+
+    def find_bot(self, name: str) -> Bot | None:
+        lowered = name.lower()
+        return next((b for b in self.bots if lowered in (b.name.lower(), b.id.lower())), None)
+
+    async def estimate(self, draft: str = "", bot: str | None = None) -> Estimate | None:
+        """What sending `draft` (with the visible thread) would cost; `@Bot` in it picks the bot.
+        None when the bot's price is unknown or there is no session."""
+        from poe_tui.chat import parse_mention
+
+        session = self.session
+        if session is None:
+            return None
+        mention, body = parse_mention(draft.strip())
+        name = mention or bot or session.bot
+        messages = await session.messages()
+        system = None
+        if session.conversation_id is not None and not messages:
+            conv = await self.db.get_conversation(session.conversation_id)
+            system = conv.system_prompt if conv else None
+        tokens = thread_tokens(messages, body, system)
+        points = estimate_for(self.find_bot(name), tokens)
+        return None if points is None else Estimate(name, points, tokens)
+
+# ====================================================================== the service
+
+
+class PoeService(_Usage):
     """Owns the store, the client and the chat session for the app's lifetime."""
 
     def __init__(self, runtime: Runtime, open_store: Callable[[], Store] | None = None) -> None:
@@ -230,3 +412,4 @@ def _unused(folder: Path, stem: str, suffix: str) -> Path:
     while path.exists():
         path, n = folder / f"{stem}-{n}.{suffix}", n + 1
     return path
+

@@ -11,6 +11,7 @@ from typing import Any
 
 
 MEDIA_MODALITIES = frozenset({"image", "video", "audio"})
+POINT_USD = Decimal("0.00003")  # what one Poe point is worth (the list prices 1-point bots at this)
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -69,6 +70,13 @@ class Pricing:
             image=_decimal(value.get("image")),
         )
         return None if p == cls() else p
+
+    def points(self, prompt_tokens: int, completion_tokens: int = 0) -> int:
+        """Points for a request of that size (rounded up; a flat-priced bot's fee whatever the size)."""
+        import math
+
+        usd = (self.prompt or 0) * prompt_tokens + (self.completion or 0) * completion_tokens + (self.request or 0)
+        return math.ceil(usd / POINT_USD) if usd > 0 else 0
 
     def summary(self) -> str:
         """Short human label: '$2.6/$13 per Mtok' or '$0.018/req'."""

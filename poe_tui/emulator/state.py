@@ -18,12 +18,13 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from poe_tui.client.records import POINT_USD  # noqa: F401  (one point's worth, stated once; points.py reads it here)
+
 from .faults import Fault
 
 DEFAULT_KEY = "poe-emulator-key"
 DEFAULT_BALANCE = 1_000_000
 DEFAULT_RATE_LIMIT = 500  # requests a minute per key, as the real service
-POINT_USD = Decimal("0.00003")  # the list prices flat 1-point bots at "0.000030"
 HISTORY_DAYS = 30  # the points history reaches back this far, as the service's does
 
 

@@ -190,6 +190,52 @@ V4_WRITER = ("ALTER TABLE messages ADD COLUMN writer TEXT",)
 # @Bot message must not make its bot the conversation's.
 V5_CHOSEN_BOT = ("ALTER TABLE conversations ADD COLUMN bot TEXT",)
 
+# 6: the points ledger. Poe's points history keeps 30 days; a copy here keeps every charge the
+# app has seen, each joined (where it can be) to the reply that spent it, with how sure the
+# match is. Conversations carry their replies' points (kept by triggers, like message_count),
+# so the history list shows them without reading messages.
+V6_LEDGER = (
+    """
+    CREATE TABLE ledger (
+        query_id TEXT PRIMARY KEY,
+        bot_name TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        usage_type TEXT NOT NULL DEFAULT '',
+        cost_points INTEGER NOT NULL,
+        cost_usd TEXT,
+        breakdown TEXT NOT NULL DEFAULT '{}',
+        pending INTEGER NOT NULL DEFAULT 0,
+        message_id TEXT REFERENCES messages (id) ON DELETE SET NULL,
+        match TEXT CHECK (match IN ('exact', 'likely', 'weak')),
+        fetched_at REAL NOT NULL
+    )
+    """,
+    "CREATE INDEX ledger_time ON ledger (created_at)",
+    "CREATE INDEX ledger_message ON ledger (message_id)",
+    "CREATE INDEX messages_reply_time ON messages (created_at) WHERE role = 'assistant'",
+    "ALTER TABLE conversations ADD COLUMN points INTEGER NOT NULL DEFAULT 0",
+    """
+    UPDATE conversations SET points = (
+        SELECT coalesce(sum(points), 0) FROM messages WHERE conversation_id = conversations.id)
+    """,
+    """
+    CREATE TRIGGER messages_points_insert AFTER INSERT ON messages WHEN new.points IS NOT NULL BEGIN
+        UPDATE conversations SET points = points + new.points WHERE id = new.conversation_id;
+    END
+    """,
+    """
+    CREATE TRIGGER messages_points_update AFTER UPDATE OF points ON messages BEGIN
+        UPDATE conversations SET points = points - coalesce(old.points, 0) + coalesce(new.points, 0)
+        WHERE id = new.conversation_id;
+    END
+    """,
+    """
+    CREATE TRIGGER messages_points_delete AFTER DELETE ON messages WHEN old.points IS NOT NULL BEGIN
+        UPDATE conversations SET points = points - old.points WHERE id = old.conversation_id;
+    END
+    """,
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Migration:
@@ -204,6 +250,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "attachments and caches", V3_ATTACHMENTS_CACHES),
     Migration(4, "streaming reply writer", V4_WRITER),
     Migration(5, "the conversation's chosen bot", V5_CHOSEN_BOT),
+    Migration(6, "points ledger", V6_LEDGER),
 )
 LATEST = MIGRATIONS[-1].version
 

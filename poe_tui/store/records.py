@@ -27,6 +27,7 @@ class ConversationSummary:
     message_count: int
     last_message_at: float | None
     bot: str | None = None  # the bot the user chose (None: older rows; `last_bot` stands in)
+    points: int = 0  # what its replies cost
 
     @property
     def shown_bot(self) -> str | None:
@@ -46,6 +47,7 @@ class Conversation:
     last_message_at: float | None
     system_prompt: str | None
     bot: str | None = None  # the bot the user chose (None: older rows; `last_bot` stands in)
+    points: int = 0  # what its replies cost
 
     @property
     def shown_bot(self) -> str | None:
@@ -116,6 +118,37 @@ class SearchHit:
         if pos < len(self.snippet):
             out.append((self.snippet[pos:], False))
         return out
+
+
+MATCHES = ("exact", "likely", "weak")  # how sure the ledger is that a charge paid for a reply
+
+
+@dataclass(frozen=True, slots=True)
+class Charge:
+    """One entry of the points ledger, with the reply it paid for when one was found.
+    `pending`: the service still showed 0 points for it; a later refresh fetches it again."""
+
+    query_id: str
+    bot_name: str
+    created_at: float
+    usage_type: str
+    cost_points: int
+    pending: bool
+    message_id: str | None
+    match: str | None  # one of MATCHES, or None
+    conversation_id: str | None
+    conversation_title: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class UsageTotal:
+    """Points of one group of charges: a day ('2026-11-30'), a bot, or a conversation
+    (`key` None: charges no reply here explains, e.g. made in the Poe app)."""
+
+    key: str | None
+    label: str
+    points: int
+    charges: int
 
 
 def columns(record: type) -> tuple[str, ...]:

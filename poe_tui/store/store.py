@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 from . import attachments as _attachments
 from . import caches as _caches
 from . import conversations as _conversations
+from . import ledger as _ledger
 from . import messages as _messages
 from . import search as _search
 from .dbfile import move_aside
 from .connection import Connection
 from .migrations import migrate
-from .records import Attachment, Conversation, ConversationSummary, Message, SearchHit
+from .records import Attachment, Charge, Conversation, ConversationSummary, Message, SearchHit, UsageTotal
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -230,3 +231,29 @@ class Store:
 
     def attachments(self, message_id: str) -> list[Attachment]:
         return _attachments.for_message(self._db, message_id)
+
+    # the points ledger
+
+    def ledger_known(self, query_ids: list[str]) -> dict[str, bool]:
+        """Which of these charges the ledger holds: query_id -> still pending (0 points so far)."""
+        return _ledger.known(self._db, query_ids)
+
+    def ledger_oldest_pending(self) -> float | None:
+        return _ledger.oldest_pending(self._db)
+
+    def ledger_save(self, entries: list[Any]) -> tuple[int, int]:
+        """Add new charges (PointsEntry-like), update pending ones, match them to replies: (added, updated)."""
+        return _ledger.save(self._db, self.clock, entries)
+
+    def ledger_totals(self, since: dict[str, float | None]) -> dict[str, int]:
+        return _ledger.totals(self._db, since)
+
+    def ledger_by(self, group: str, since: float | None = None, until: float | None = None) -> list[UsageTotal]:
+        """Points per "day", "bot" or "conversation"."""
+        return _ledger.by(self._db, group, since, until)
+
+    def ledger_charges(self, limit: int = 200, offset: int = 0) -> list[Charge]:
+        return _ledger.charges(self._db, limit, offset)
+
+    def ledger_count(self) -> int:
+        return _ledger.count(self._db)
