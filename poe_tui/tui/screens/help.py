@@ -26,7 +26,8 @@ ACTION_WORDS = {
     "bell": "Ring the bell",
 }
 _ACTION = re.compile(r"^(?:(?:app|screen|focused)\.)?([a-z_][a-z0-9_]*)(?:\(.*\))?$")
-KEYS_WIDTH, WHAT_WIDTH = 26, 36  # columns of the key table; the id follows, dim
+KEYS_WIDTH = 26  # the keys column (and the commands' column)
+FRAME = 7  # columns the dialog takes around its text: border 2, padding 3, scrollbar 2
 
 
 def describe(what: str) -> str:
@@ -48,18 +49,20 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen .title { text-style: bold; color: $primary; margin-top: 1; }
     HelpScreen .table { text-wrap: nowrap; text-overflow: ellipsis; }
     """
+    DIALOG_WIDTH = 96
 
     def __init__(self, keymap: dict[str, str], extra: list[tuple[str, str, str]] | None = None) -> None:
         super().__init__()
         self.keymap = keymap
         self.extra = extra or []  # (id, keys, description) of bindings other widgets declare
+        self.rows: list[tuple[str, str, str]] = []
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static("Keys", classes="title")
             rows = [(k.id, keys_shown, k.description) for k, keys_shown in keys.current_keys(self.keymap)]
-            rows += [(i, self.keymap.get(i, ks), describe(d)) for i, ks, d in self.extra]
-            yield Static(self._table(rows), classes="table")
+            self.rows = rows + [(i, self.keymap.get(i, ks), describe(d)) for i, ks, d in self.extra]
+            yield Static(self._table(self.rows, self.app.size.width), classes="table", id="help-keys")
             yield Static("Remap any key in the config file:  [keys]  id = \"key\"", classes="hint")
             yield Static("Commands (type them in the prompt)", classes="title")
             yield Static(
@@ -78,14 +81,22 @@ class HelpScreen(ModalScreen[None]):
             )
             yield Static(Content.assemble(("Esc", "bold"), " closes this screen."), classes="title")
 
-    @staticmethod
-    def _table(rows: list[tuple[str, str, str]]) -> Content:
-        """One line a binding: keys, what they do, and the id to remap them (never wrapped)."""
+    def on_resize(self) -> None:
+        self.query_one("#help-keys", Static).update(self._table(self.rows, self.app.size.width))
+
+    @classmethod
+    def _table(cls, rows: list[tuple[str, str, str]], screen_width: int) -> Content:
+        """One line a binding: keys, what they do, and the id to remap them. The ids are never
+        cut (the config file needs them whole): on a narrow screen the descriptions give way."""
+        room = min(cls.DIALOG_WIDTH, screen_width) - FRAME
+        id_width = max((len(i) for i, _, _ in rows), default=0)
+        what_width = max(16, min(max((len(d) for _, _, d in rows), default=0) + 2, room - KEYS_WIDTH - id_width))
+
         def cell(text: str, width: int) -> str:
             return text.ljust(width) if len(text) < width else text[: width - 2] + "… "
 
         lines = [
-            Content.assemble((cell(keys_shown, KEYS_WIDTH), "bold $accent"), (cell(description, WHAT_WIDTH), ""), (binding_id, "dim"))
+            Content.assemble((cell(keys_shown, KEYS_WIDTH), "bold $accent"), (cell(description, what_width), ""), (binding_id, "dim"))
             for binding_id, keys_shown, description in rows
         ]
         return Content("\n").join(lines)
