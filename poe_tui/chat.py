@@ -134,6 +134,12 @@ class ChatSession:
         """The message and its alternatives (a regenerated reply's siblings), oldest first."""
         return await self.db.siblings(message_id)
 
+    async def forks(self) -> dict[str, tuple[int, int]]:
+        """Messages of the visible branch that have other versions: id -> (which, how many)."""
+        if self.conversation_id is None:
+            return {}
+        return await self.db.run(_forks, self.db.sync, self.conversation_id, self.leaf_id)
+
     async def show_version(self, message_id: str) -> list[Message]:
         """Follow another version of a message: the visible branch becomes the newest thread
         through it, and what is sent next continues that branch."""
@@ -469,6 +475,15 @@ def _save_user_turn(
             previous = store.last_message(conv_id)
             parent = previous.id if previous else None
         return store.add_message(conv_id, "user", body, parent_id=parent)
+
+
+def _forks(store: Store, conv_id: str, leaf_id: str | None) -> dict[str, tuple[int, int]]:
+    out: dict[str, tuple[int, int]] = {}
+    for message in store.get_thread(conv_id, leaf_id):
+        versions = store.siblings(message.id)
+        if len(versions) > 1:
+            out[message.id] = (next(i for i, v in enumerate(versions) if v.id == message.id) + 1, len(versions))
+    return out
 
 
 def _thread_and_balance(store: Store, conv_id: str, user_id: str) -> tuple[Any, list[Message], int | None]:

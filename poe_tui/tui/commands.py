@@ -18,7 +18,10 @@ SLASH_COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand("history", "", "browse past conversations"),
     SlashCommand("search", "TEXT", "search every conversation"),
     SlashCommand("system", "TEXT", "set this conversation's system prompt (empty clears it)"),
-    SlashCommand("retry", "", "send the last message again"),
+    SlashCommand("retry", "[BOT]", "ask for the last reply again (from another bot, with BOT); the old one stays"),
+    SlashCommand("edit", "[N]", "edit your message N (default: your last) and resend it as a new branch"),
+    SlashCommand("compare", "BOT BOT [BOT…]", "send the next message to 2-4 bots at once, side by side"),
+    SlashCommand("pick", "N", "continue with reply N of a comparison"),
     SlashCommand("copy", "[N | code [N]]", "copy the last reply, message N, or a code block"),
     SlashCommand("export", "", "write this conversation to a Markdown file"),
     SlashCommand("theme", "NAME", "switch theme (remembered)"),
@@ -50,7 +53,7 @@ def complete(text: str) -> list[SlashCommand]:
     return [c for c in SLASH_COMMANDS if c.name.startswith(prefix)]
 
 
-ARGUMENT_COMPLETED = frozenset({"model", "theme"})
+ARGUMENT_COMPLETED = frozenset({"model", "theme", "retry"})
 
 
 def argument(text: str) -> tuple[str, str] | None:

@@ -24,6 +24,7 @@ class Key:
 KEYS: tuple[Key, ...] = (
     Key("quit", "ctrl+q", "quit", "Quit", "app", show=False, priority=True),
     Key("help", "f1", "help", "Keys and commands", "app"),
+    Key("usage", "f4", "usage", "Usage: where the points went", "app", show=False),
     Key("palette", "ctrl+p", "command_palette", "Command palette", "app", show=False, palette=False),
     Key("new", "ctrl+n", "new_conversation", "New conversation", "chat"),
     Key("history", "ctrl+o", "history", "History", "chat"),
@@ -37,6 +38,7 @@ KEYS: tuple[Key, ...] = (
     Key("scroll_top", "ctrl+home", "scroll_top", "Jump to the first message", "chat", show=False),
     Key("cancel", "escape", "cancel", "Cancel the reply", "chat", show=False),
     Key("retry", "ctrl+r", "retry", "Retry the last message", "chat", show=False),
+    Key("edit", "alt+e", "edit_message", "Edit your last message (a new branch)", "chat", show=False),
     Key("older_version", "alt+left", "version(-1)", "Previous version of the last reply", "chat", show=False),
     Key("newer_version", "alt+right", "version(1)", "Next version of the last reply", "chat", show=False),
     Key("copy_last", "f5", "copy_last", "Copy the last reply", "chat", show=False),

@@ -24,6 +24,8 @@ async def settle(pilot) -> None:
     """Wait until no reply is streaming and the screen has caught up."""
     screen = pilot.app.chat_screen
     await wait_for(pilot, lambda: not screen.streaming, timeout=20, what="the reply to end")
+    # and its charge: the balance read that follows the reply ends the stream's worker
+    await wait_for(pilot, lambda: screen._stream is None or screen._stream.is_finished, timeout=20, what="the charge")
     await pilot.pause(0.1)
     await pilot.pause()
 

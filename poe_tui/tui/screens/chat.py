@@ -11,7 +11,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -56,6 +56,10 @@ class ChatScreen(Screen):
         self._target = ""
         self._unsent: str | None = None
         self._turn: object = None
+        self._compare_next: list[str] | None = None  # armed by /compare for the next message
+        self._compare_bots: list[str] | None = None  # the comparison being sent
+        self._compare: Any = None  # its view, until a reply is picked
+        self._editing: tuple[Any, list[Any]] | None = None  # (your message, what came before it)
 
     @property
     def host(self) -> AppHost:
@@ -74,6 +78,7 @@ class ChatScreen(Screen):
         self.query_one(Prompt).complete_argument = self._complete_argument
         self.bar.bot = self.bot
         self.bar.status = "starting…"
+        self.bar.low_balance = self.host.service.low_balance  # the footer warns below it
         self._update_hints()
         self.prompt.focus()
         self.set_interval(1.0, self._show_wait)
@@ -135,6 +140,7 @@ class ChatScreen(Screen):
         return [exact] + [n for n in ranked if n != exact] if exact else ranked  # an exact name wins
 
     def show_catalog(self, bots: list[Bot], recents: list[str] | None, favourites: list[str] | None) -> None:
+        self.show_estimate()  # the prices may have just arrived
         picker = self._picker
         if picker is None:
             from poe_tui.tui.widgets.model_picker import ModelPicker
@@ -169,6 +175,18 @@ class ChatScreen(Screen):
             self._picker.set_current(name)
         if self.host.session is not None:
             self.host.session.bot = name
+        self.show_estimate()
+
+    @work(exclusive=True, group="estimate")
+    async def show_estimate(self) -> None:
+        """The footer's "next ≥N pts": the bot's price times the thread the next message sends."""
+        from poe_tui.service import StoreError
+
+        try:
+            estimate = await self.host.service.estimate()
+        except StoreError:
+            estimate = None
+        self.bar.estimate = estimate.points if estimate is not None else None
 
     def show_system_prompt(self, text: str | None) -> None:
         """A set system prompt stays visible above the prompt, so nobody forgets it is there."""
@@ -197,6 +215,9 @@ class ChatScreen(Screen):
         event.stop()
         self.prompt.remember(event.text)
         parsed = commands.parse(event.text)
+        if parsed is None and self._editing is not None:
+            await self._send_edit(event.text)
+            return
         if parsed is None:
             text = event.text.strip()
             if text.startswith("//"):
@@ -237,19 +258,88 @@ class ChatScreen(Screen):
     def send(self, text: str, *, prompt_text: str | None = None) -> bool:
         if not self.can_send():
             return False
-        self._start(self.host.session.send(text), prompt_text=prompt_text)
+        session = self.host.session
+        if self._compare_next:
+            bots, self._compare_next = self._compare_next, None
+            self._show_compare_armed()
+            self._compare_bots = bots
+            self._start(session.compare(text, bots), prompt_text=prompt_text)
+        else:
+            from poe_tui.tui.screens.usage import cost_checked  # asks first above confirm_above
+
+            self._start(cost_checked(self, text, session.send(text)), prompt_text=prompt_text)
         return True
 
-    def start_retry(self) -> None:
+    def start_retry(self, bot: str | None = None) -> None:
         if self.can_send():
-            self._start(self.host.session.retry(), retry=True)
+            self._target = bot or self.host.session.bot
+            self._start(self.host.session.retry(bot=bot), retry=True)
+
+    async def begin_edit(self, number: int | None) -> None:
+        """Put your message N (default: your last) in the prompt; Enter resends it as a branch."""
+        session = self.host.session
+        if session is None or self.busy:
+            self.host.notice("Wait for the reply to end (or cancel it) before editing.", severity="warning")
+            return
+        messages = await session.messages()
+        if number is None:
+            index = next((i for i in range(len(messages) - 1, -1, -1) if messages[i].role == "user"), None)
+        else:
+            index = number - 1 if 0 < number <= len(messages) and messages[number - 1].role == "user" else None
+        if index is None:
+            self.host.notice("Only your own messages can be edited: give the number in its header (#3).", severity="warning")
+            return
+        self._editing = (messages[index], messages[:index])
+        self.prompt.load_text(messages[index].content)
+        self.prompt.move_cursor(self.prompt.document.end)
+        self.prompt.focus()
+        self.query_one(Prompt).border_subtitle = f"editing #{index + 1}: Enter sends it as a new branch · Esc cancels"
+
+    def _end_edit(self) -> None:
+        self._editing = None
+        self.query_one(Prompt).border_subtitle = ""
+
+    async def _send_edit(self, text: str) -> None:
+        original, before = self._editing
+        self._end_edit()
+        if not self.can_send():
+            self._hand_back(text)
+            return
+        await self.conversation.load(before)  # the branch forks here: what came after is one version away
+        self._start(self.host.session.edit(original.id, text), prompt_text=text)
+
+    def arm_compare(self, bots: list[str]) -> None:
+        """The next message goes to these bots at once (an empty list disarms)."""
+        self._compare_next = bots or None
+        self._show_compare_armed()
+
+    def _show_compare_armed(self) -> None:
+        bots = self._compare_next
+        self.query_one(Prompt).border_subtitle = ("next: " + " · ".join(one_line(b, 24) for b in bots)) if bots else ""
+
+    async def pick(self, index: int) -> None:
+        """Continue with column `index` of the last comparison: its branch, its bot."""
+        view = self._compare
+        if view is None or self.busy:
+            self.host.notice("There is no finished comparison to pick from.", severity="warning")
+            return
+        if not 0 <= index < len(view.columns) or view.columns[index].message is None or not view.columns[index].message.id:
+            self.host.notice(f"Pick a reply from 1 to {len(view.columns)}.", severity="warning")
+            return
+        chosen = view.columns[index].message
+        thread = await self.host.session.choose(chosen.id)
+        self._compare = None
+        await self.conversation.load(thread)
+        self.set_bot(self.host.session.bot)
+        await self._show_versions()
 
     def _start(self, events: AsyncIterator[Any], retry: bool = False, prompt_text: str | None = None) -> None:
         self._replying = True
         self._reply = None
         self._sent_at = time.monotonic()
         self._last_data_at = None
-        self._target = self.host.session.bot
+        if not retry:
+            self._target = self.host.session.bot
         self.bar.status = "sending…"
         self._unsent = prompt_text  # handed back if the message never reaches the disk
         self._turn = turn = object()  # this send's; a late event of an earlier one cannot end it
@@ -310,6 +400,7 @@ class ChatScreen(Screen):
             "ReplyFailed": self._on_failed,
             "RecentsChanged": self._on_recents,
             "BalanceUpdated": self._on_balance,
+            "Column": self._on_column,
         }
 
     async def _open_reply(self, bot: str) -> ReplyMessage:
@@ -323,9 +414,40 @@ class ChatScreen(Screen):
         self._unsent = None
         self._target = event.bot
         await self.conversation.add(UserMessage(event.message))
-        await self._open_reply(event.bot)
+        if self._compare_bots:
+            from poe_tui.tui.widgets.compare import CompareView
+
+            self._compare = CompareView(self._compare_bots)
+            self._compare_bots = None
+            await self.conversation.mount(self._compare)
+        else:
+            await self._open_reply(event.bot)
         self.bar.status = "waiting…"
 
+    async def _on_column(self, event: Any) -> None:
+        """An event of one reply in a comparison: to its column."""
+        view = self._compare
+        if view is None:
+            return
+        column = view.columns[event.index]
+        inner = event.event
+        kind = type(inner).__name__
+        if kind in ("TextDelta", "ReasoningDelta"):
+            self._last_data_at = time.monotonic()
+            (column.feed_text if kind == "TextDelta" else column.feed_reasoning)(inner.text)
+        elif kind == "ReplyStarted":
+            column.set_note("")
+            self._last_data_at = time.monotonic()
+            self.bar.status = "answering side by side…"
+        elif kind == "Retrying":
+            column.set_note(retry_note(inner))
+        elif kind in ("ReplyFinished", "ReplyFailed"):
+            await column.finish(inner.message)
+            view.refresh_head()
+            if all(not c.streaming for c in view.columns):
+                self._end_reply(self._turn)
+        elif kind == "RecentsChanged":
+            self._on_recents(inner)
     async def _on_reply_started(self, event: Any) -> None:
         reply = self._reply or await self._open_reply(event.bot)
         reply.bot = event.bot
@@ -381,6 +503,9 @@ class ChatScreen(Screen):
         self.bar.online = True
         self.bar.cost = event.cost  # None (unknown) rather than the previous reply's figure
         self.show_balance(event.points, None)
+        if event.message is None and self._compare is not None:  # a comparison's total
+            self._compare.cost = event.cost
+            self._compare.refresh_head()
         if self._reply is not None and event.message is not None and self._reply.message is not None:
             if self._reply.message.id == event.message.id:
                 self._reply.message = event.message
@@ -394,6 +519,7 @@ class ChatScreen(Screen):
         if self.is_attached:
             self.bar.status = ""
             self._update_hints()
+            self.show_estimate()
 
     def _show_wait(self) -> None:
         """While a reply is awaited, count the seconds: since sending, or since the last data."""
@@ -424,6 +550,10 @@ class ChatScreen(Screen):
 
     def action_cancel(self) -> None:
         session = self.host.session
+        if self._editing is not None and not self.busy:
+            self._end_edit()
+            self.prompt.clear()
+            return
         if self.busy and session is not None:
             if not session.cancel() and self._stream is not None:
                 self._stream.cancel()  # nothing streaming yet (still saving the turn): stop the worker
@@ -449,8 +579,12 @@ class ChatScreen(Screen):
             return
         if self.host.session is not None:
             self.host.session.new_conversation()
+        self._compare = None
+        if self._editing is not None:
+            self._end_edit()
         self.show_system_prompt(None)
         await self.conversation.clear()
+        self.show_estimate()
         self.prompt.focus()
 
     def open_history(self, query: str, focus_search: bool = False) -> None:
@@ -497,6 +631,9 @@ class ChatScreen(Screen):
         except (ChatInputError, StoreError) as exc:
             app.notice(str(exc), severity="error")
             return
+        self._compare = None
+        if self._editing is not None:
+            self._end_edit()
         await self.conversation.load(messages, at=at)
         self.show_system_prompt(conv.system_prompt if conv else None)
         self.set_bot(app.session.bot)
@@ -504,37 +641,55 @@ class ChatScreen(Screen):
         await self._show_versions()
 
     async def _show_versions(self) -> None:
-        """A reply with other versions (regenerated) says so, and how to reach them."""
-        reply = self.conversation.last_reply()
+        """Every message of the branch with other versions says so (‹ 2/3 ›), and how to reach
+        them; the keys act on the last of them."""
         session = self.host.session
-        if reply is None or reply.message is None or session is None or not self.is_attached:
+        if session is None or not self.is_attached:
             return
         from poe_tui.service import StoreError
 
         try:
-            versions = await session.versions(reply.message.id)
+            forks = await session.forks()
         except (StoreError, LookupError):
             return
-        if len(versions) > 1:
-            at = next(i for i, m in enumerate(versions) if m.id == reply.message.id) + 1
-            older, newer = self._key("older_version"), self._key("newer_version")
-            reply.set_note(f"‹ {at}/{len(versions)} ›  {older} / {newer}: other versions")
+        older, newer = self._key("older_version"), self._key("newer_version")
+        self._forks = forks
+        for widget in self.conversation.messages:
+            message = getattr(widget, "message", None)
+            if message is None or not isinstance(widget, ReplyMessage):
+                continue
+            if message.id in forks:
+                at, count = forks[message.id]
+                widget.set_note(f"‹ {at}/{count} ›  {older} / {newer}: other versions")
+            elif widget.note.startswith("‹"):
+                widget.set_note("")
+
+    def _last_fork(self) -> Any:
+        """The last message on screen that has other versions (the keys' target)."""
+        for widget in reversed(self.conversation.messages):
+            message = getattr(widget, "message", None)
+            if message is not None and message.id in getattr(self, "_forks", {}):
+                return message
+        return None
 
     async def action_version(self, delta: int) -> None:
-        """Show the previous or next version of the last reply (and the branch that follows it)."""
-        reply = self.conversation.last_reply()
+        """Show the previous or next version of the last message that has them (and the branch
+        that follows it)."""
         session = self.host.session
-        if self.busy or reply is None or reply.message is None or session is None:
-            return
-        versions = await session.versions(reply.message.id)
-        at = next((i for i, m in enumerate(versions) if m.id == reply.message.id), 0)
-        target = at + delta
-        if len(versions) < 2 or not 0 <= target < len(versions):
+        target = self._last_fork()
+        if self.busy or session is None or target is None:
             self.app.bell()
             return
-        thread = await session.show_version(versions[target].id)
+        versions = await session.versions(target.id)
+        at = next((i for i, m in enumerate(versions) if m.id == target.id), 0) + delta
+        if not 0 <= at < len(versions):
+            self.app.bell()
+            return
+        thread = await session.show_version(versions[at].id)
         await self.conversation.load(thread)
         await self._show_versions()
+        if target.role == "user":
+            self.host.notice(f"Your message, version {at + 1} of {len(versions)}.", timeout=3)
 
     async def save_or_export(self, fmt: str) -> None:
         """Save a reply the disk refused, if there is one; otherwise export the conversation."""
@@ -629,6 +784,9 @@ class ChatScreen(Screen):
 
     def action_retry(self) -> None:
         self.start_retry()
+
+    async def action_edit_message(self) -> None:
+        await self.begin_edit(None)
 
     async def action_copy_last(self) -> None:
         await self.commands.cmd_copy("")

@@ -31,7 +31,10 @@ class CommandHost(Protocol):
     def action_focus_models(self) -> None: ...
     def open_history(self, query: str, focus_search: bool = False) -> None: ...
     async def new_conversation(self) -> None: ...
-    def start_retry(self) -> None: ...
+    def start_retry(self, bot: str | None = None) -> None: ...
+    def begin_edit(self, number: int | None) -> Any: ...
+    def arm_compare(self, bots: list[str]) -> None: ...
+    async def pick(self, index: int) -> None: ...
     def show_system_prompt(self, text: str | None) -> None: ...
     async def save_or_export(self, fmt: str) -> None: ...
 
@@ -50,21 +53,30 @@ class SlashCommands:
         self.app.action_help()
 
     def cmd_model(self, arg: str) -> None:
-        """An exact name (any case) switches; anything else is questioned, never taken silently."""
         if not arg:
             self.screen.action_focus_models()
             return
+        self._with_bot(arg, self.screen.choose_bot)
+
+    def _known(self, name: str) -> str | None:
+        """The list's spelling of `name` (any case), or None when it is not in the list."""
+        return next((b.name for b in self.app.bots if b.name.lower() == name.lower()), None)
+
+    def _closest(self, name: str) -> str:
+        names = [b.name for b in self.app.bots]
+        by_lower = {n.lower(): n for n in names}
+        return ", ".join(by_lower[c] for c in difflib.get_close_matches(name.lower(), list(by_lower), n=3, cutoff=0.5))
+
+    def _with_bot(self, arg: str, then: Any) -> None:
+        """An exact name (any case) is taken; anything else is questioned, never taken silently."""
         if any(c.isspace() for c in arg):
             self.app.notice(f"Bot names have no spaces: “{one_line(arg, 60)}” is not one.", severity="error")
             return
-        names = [b.name for b in self.app.bots]
-        exact = next((n for n in names if n.lower() == arg.lower()), None)
-        if exact is not None or not names:
-            self.screen.choose_bot(exact or arg)
+        exact = self._known(arg)
+        if exact is not None or not self.app.bots:
+            then(exact or arg)
             return
-        close = difflib.get_close_matches(arg.lower(), [n.lower() for n in names], n=3, cutoff=0.5)
-        by_lower = {n.lower(): n for n in names}
-        closest = ", ".join(by_lower[c] for c in close)
+        closest = self._closest(arg)
         question = f"“{one_line(arg, 60)}” is not in Poe's bot list."
         if closest:
             question += f"\n\nClosest: {closest}."
@@ -73,7 +85,7 @@ class SlashCommands:
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.screen.choose_bot(arg)
+                then(arg)
             else:
                 self.screen.prompt.focus()
 
@@ -98,7 +110,51 @@ class SlashCommands:
         self.app.notice("System prompt set for this conversation." if arg else "System prompt cleared.")
 
     def cmd_retry(self, arg: str) -> None:
-        self.screen.start_retry()
+        if not arg:
+            self.screen.start_retry()
+            return
+        self._with_bot(arg, self.screen.start_retry)
+
+    async def cmd_edit(self, arg: str) -> None:
+        number = None
+        if arg:
+            try:
+                number = int(arg.lstrip("#"))
+            except ValueError:
+                self.app.notice("Give the number of your message to edit, as its header shows it (#3).", severity="warning")
+                return
+        result = self.screen.begin_edit(number)
+        if hasattr(result, "__await__"):
+            await result
+
+    def cmd_compare(self, arg: str) -> None:
+        from poe_tui.chat import MAX_COMPARE
+
+        names = list(dict.fromkeys(arg.split()))
+        if not names:
+            self.screen.arm_compare([])
+            self.app.notice("The next message goes to one bot again.")
+            return
+        if not 2 <= len(names) <= MAX_COMPARE:
+            self.app.notice(f"Compare 2 to {MAX_COMPARE} bots: /compare BOT BOT [BOT…].", severity="warning")
+            return
+        if self.app.bots:
+            unknown = [n for n in names if self._known(n) is None]
+            if unknown:
+                hints = "; ".join(f"{one_line(n, 40)} (closest: {self._closest(n) or 'none'})" for n in unknown)
+                self.app.notice(f"Not in Poe's bot list: {hints}.", severity="error")
+                return
+            names = [self._known(n) for n in names]
+        self.screen.arm_compare(names)
+        self.app.notice(f"Your next message goes to {', '.join(names)} side by side.", timeout=4)
+
+    async def cmd_pick(self, arg: str) -> None:
+        try:
+            index = int(arg) - 1
+        except ValueError:
+            self.app.notice("Pick a reply by its number: /pick 2.", severity="warning")
+            return
+        await self.screen.pick(index)
 
     async def cmd_copy(self, arg: str) -> None:
         from poe_tui.tui.copying import code_blocks
