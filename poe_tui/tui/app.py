@@ -173,11 +173,12 @@ class PoeApp(App[None]):
         from poe_tui.tui.screens.history import HistoryScreen
         from poe_tui.tui.screens.login import LoginScreen
         from poe_tui.tui.screens.rename import RenameScreen
+        from poe_tui.tui.screens.usage import UsageScreen
         from poe_tui.tui.widgets.model_picker import ModelPicker
 
         return keys.other_bindings([
             ("Bot list", ModelPicker), ("History", HistoryScreen), ("Rename", RenameScreen),
-            ("Login", LoginScreen), ("Question", ConfirmScreen), ("Help", HelpScreen),
+            ("Login", LoginScreen), ("Question", ConfirmScreen), ("Help", HelpScreen), ("Usage", UsageScreen),
         ])
 
     @work(exclusive=True, group="boot")
@@ -336,6 +337,24 @@ class PoeApp(App[None]):
             self.screen.dismiss()
             return
         self.push_screen(HelpScreen(self.keymap, self.other_bindings()))
+
+    def action_usage(self) -> None:
+        """The usage screen (the key, the palette's "Usage"/"Points", /usage); again closes it."""
+        from poe_tui.tui.screens.usage import UsageScreen
+
+        if isinstance(self.screen, UsageScreen):
+            self.screen.dismiss(None)
+            return
+        if not self.service.ready:
+            self.notice("The history is not open yet.", severity="warning")
+            return
+        self.push_screen(UsageScreen(self.service), self._usage_done)
+
+    async def _usage_done(self, result: tuple[str, str] | None) -> None:
+        """Enter on a charge: its conversation opens at the message that spent the points."""
+        if result and self.screen is self.chat_screen:
+            conversation_id, message_id = result
+            await self.chat_screen.open_conversation(conversation_id, at=message_id)
 
     async def action_quit(self) -> None:
         """Stop a streaming reply first (its last save included), then leave."""

@@ -1,7 +1,9 @@
-"""The footer: the current bot, the point balance, what the last reply cost, and key hints.
+"""The footer: the current bot, the point balance, what the last reply cost, what the next
+message will cost at least, and key hints.
 
 It is one row and must never be cut off: on a narrow terminal the key hints go first (last one
-first), then the last reply's cost; then the status and the bot's name are shortened.
+first), then the last reply's cost, then the estimate; then the status and the bot's name are
+shortened. A balance below `low_balance` is shown as a warning, which is never dropped.
 """
 
 from __future__ import annotations
@@ -28,15 +30,26 @@ class BalanceBar(Static):
     status: reactive[str] = reactive("")
     online: reactive[bool] = reactive(True)  # False after the service could not be reached
     hints: reactive[tuple[tuple[str, str], ...]] = reactive(())
+    estimate: reactive[int | None] = reactive(None)  # points the next message costs at least
+    low_balance: reactive[int] = reactive(0)  # warn below this many points (0: never)
+
+    @property
+    def low(self) -> bool:
+        return self.points is not None and self.points < self.low_balance
 
     def _pieces(self, bot: str, status: str) -> list[tuple[int, list[Part]]]:
         """(drop order, parts) in display order; 0 is never dropped, higher numbers go first."""
         pieces: list[tuple[int, list[Part]]] = [
             (0, [("● ", "$success" if self.online else "$error"), (bot or "no bot", "bold $accent"), SEP,
-                 (f"{self.points:,} points" if self.points is not None else "balance unknown", "bold")]),
+                 (f"{self.points:,} points" if self.points is not None else "balance unknown",
+                  "bold $error" if self.low else "bold")]),
         ]
+        if self.low:
+            pieces.append((0, [(" low!", "bold reverse $error")]))
         if self.cost is not None:
-            pieces.append((1, [(f"  last reply {self.cost:,} pts", "$text-muted")]))
+            pieces.append((2, [(f"  last reply {self.cost:,} pts", "$text-muted")]))
+        if self.estimate:  # nothing to send yet: nothing to say
+            pieces.append((1, [(f"  next ≥{self.estimate:,} pts", "$text-muted")]))
         if not self.online:
             pieces.append((0, [SEP, ("offline", "bold $error")]))
         if status:

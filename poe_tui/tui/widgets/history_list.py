@@ -53,6 +53,8 @@ def conversation_row(c: ConversationSummary, now: float) -> Content:
         parts.append((f"  {one_line(c.shown_bot, 50)}", "$text-accent"))
     if c.message_count:
         parts.append((f"  {c.message_count} msg" + ("s" if c.message_count != 1 else ""), _MUTED))
+    if c.points:
+        parts.append((f"  {c.points:,} pts", "$text-warning"))
     if c.archived:
         parts.append(("  archived", "italic dim"))
     return Content.assemble(*parts)
