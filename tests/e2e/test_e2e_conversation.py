@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from e2ehelpers import (
-    busy,
     footer,
     footer_bot,
     history_rows,
@@ -32,8 +31,10 @@ def use(term, bot: str) -> None:
 
 
 def ask(term, text: str) -> None:
+    """Send a message and wait for the whole reply (its header shows up, then the footer is idle)."""
+    before = len(reply_headers(term))
     send(term, text)
-    term.wait_for(lambda t: busy(t) or text in t.text, timeout=5)
+    term.wait_for(lambda t: len(reply_headers(t)) > before, timeout=10)
     wait_idle(term)
 
 
