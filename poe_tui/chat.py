@@ -142,9 +142,18 @@ class ChatSession:
 
     async def show_version(self, message_id: str) -> list[Message]:
         """Follow another version of a message: the visible branch becomes the newest thread
-        through it, and what is sent next continues that branch."""
+        through it, what is sent next continues that branch, and reopening shows it again."""
         self.leaf_id = await self.db.latest_leaf(message_id)
+        await self._remember_branch()
         return await self.messages()
+
+    async def _remember_branch(self) -> None:
+        if self.conversation_id is None or self.leaf_id is None:
+            return
+        try:
+            await self.db.set_conversation_leaf(self.conversation_id, self.leaf_id)
+        except StoreError:
+            pass  # only where a reopen starts is lost
 
     async def choose(self, message_id: str) -> list[Message]:
         """Continue with this reply (a comparison's column, a version): its branch is shown, and
@@ -163,7 +172,7 @@ class ChatSession:
         if conv is None:
             raise ChatInputError(f"No conversation with id {conversation_id}.")
         self.conversation_id = conversation_id
-        self.leaf_id = None  # the newest thread
+        self.leaf_id = None  # the branch chosen last (else the newest)
         messages = await self.messages()
         self.leaf_id = messages[-1].id if messages else None
         chosen = conv.bot or next((m.bot for m in reversed(messages) if m.role == "assistant" and m.bot), None)
@@ -259,6 +268,7 @@ class ChatSession:
             await asyncio.gather(*tasks, return_exceptions=True)
             first = finished.get(min(finished)) if finished else None
             self.leaf_id = first.id if first is not None else user.id
+            await self._remember_branch()
         if before is not None:
             update = await self._charge(None)  # one reading for all: the comparison's total
             if update is not None:
@@ -304,6 +314,9 @@ class ChatSession:
         if reply.save_error is not None:
             raise StoreError(reply.save_error)
         self.unsaved = None
+        if reply.conversation_id == self.conversation_id and self.leaf_id == reply.parent_id:
+            self.leaf_id = reply.id  # the reply the disk refused was where the branch ended
+            await self._remember_branch()
         return reply.saved_chars
 
     async def _stream_into(self, queue: asyncio.Queue, bot: str, payload: list[dict[str, Any]], params: dict[str, Any] | None) -> None:
@@ -376,6 +389,7 @@ class ChatSession:
                                 await reply.create()
                                 if follow:
                                     self.leaf_id = reply.id
+                                    await self._remember_branch()
                             except StoreError:
                                 pass
                             yield ReplyStarted(reply.id, bot)
@@ -407,6 +421,7 @@ class ChatSession:
                 await reply.finish(**fields)
                 if reply.row is not None and follow:
                     self.leaf_id = reply.id
+                    await self._remember_branch()
             finally:
                 if reply.save_error:
                     self.unsaved = reply
@@ -472,9 +487,10 @@ def _save_user_turn(
         if chosen is not None and conv.bot != chosen:
             store.set_conversation_bot(conv_id, chosen)
         if parent is None and after_newest:
-            previous = store.last_message(conv_id)
-            parent = previous.id if previous else None
-        return store.add_message(conv_id, "user", body, parent_id=parent)
+            parent = store.visible_leaf(conv_id)  # the end of the branch on screen
+        user = store.add_message(conv_id, "user", body, parent_id=parent)
+        store.set_conversation_leaf(conv_id, user.id)
+        return user
 
 
 def _forks(store: Store, conv_id: str, leaf_id: str | None) -> dict[str, tuple[int, int]]:

@@ -127,3 +127,27 @@ async def test_compare_takes_two_to_four_bots(emulator, client, db):
     with pytest.raises(ChatInputError):
         await run(session.compare("x", ["A", "B", "C", "D", "E"]))
     assert session.conversation_id is None
+
+
+async def test_the_chosen_branch_is_remembered_across_a_restart_and_exported(emulator, client, db):
+    from poe_tui import export
+
+    store = Store(db)
+    session = ChatSession(store, client, bot="Demo-Echo")
+    await run(session.send("question"))
+    first = (await session.messages())[-1]
+    await run(session.retry(bot="Demo-Markdown"))
+    await session.show_version(first.id)  # back to the first answer
+    conv = session.conversation_id
+    store.close()
+
+    store = Store(db)  # a restart
+    session = ChatSession(store, client, bot="Demo-Echo")
+    thread = await session.open(conv)
+    assert thread[-1].id == first.id
+    markdown = export.to_markdown(store, conv)
+    assert first.content.splitlines()[0] in markdown and "Markdown showcase" not in markdown
+    await run(session.send("go on"))
+    sent = emulator.state.chat_requests[-1].body["messages"]
+    assert [m["content"] for m in sent if m["role"] == "assistant"] == [first.content]
+    store.close()

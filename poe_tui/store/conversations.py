@@ -162,6 +162,11 @@ def set_system_prompt(
     _set(db, conversation_id, "system_prompt = ?, updated_at = max(updated_at, ?)", (text, clock()))
 
 
+def set_leaf(db: Connection, conversation_id: str, leaf_id: str | None) -> None:
+    """The branch on screen (its last message): what reopening and export show."""
+    _set(db, conversation_id, "leaf_id = ?", (leaf_id,))
+
+
 def set_bot(db: Connection, conversation_id: str, bot: str | None) -> None:
     """The bot the user chose: what reopening the conversation selects again."""
     _set(db, conversation_id, "bot = ?", (bot,))

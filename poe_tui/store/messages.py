@@ -160,6 +160,21 @@ def last(db: Connection, conversation_id: str) -> Message | None:
     return Message(*row) if row else None
 
 
+_VISIBLE_LEAF_SQL = """
+    SELECT coalesce(
+        (SELECT m.id FROM conversations AS c JOIN messages AS m ON m.id = c.leaf_id
+         WHERE c.id = ? AND m.conversation_id = c.id),
+        (SELECT id FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT 1)
+    )
+"""
+
+
+def visible_leaf(db: Connection, conversation_id: str) -> str | None:
+    with db.read() as conn:
+        row = conn.execute(_VISIBLE_LEAF_SQL, (conversation_id, conversation_id)).fetchone()
+    return row[0] if row else None
+
+
 def thread(
     db: Connection, conversation_id: str, leaf_id: str | None = None, *, limit: int | None = None
 ) -> list[Message]:
@@ -168,12 +183,9 @@ def thread(
     if limit is not None and limit <= 0:
         return []
     with db.snapshot() as conn:
-        if leaf_id is None:
-            row = conn.execute(
-                "SELECT id FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT 1",
-                (conversation_id,),
-            ).fetchone()
-            if row is None:
+        if leaf_id is None:  # the branch chosen last, else the newest message's
+            row = conn.execute(_VISIBLE_LEAF_SQL, (conversation_id, conversation_id)).fetchone()
+            if row is None or row[0] is None:
                 return []
             leaf_id = row[0]
         rows = conn.execute(

@@ -237,6 +237,11 @@ V6_LEDGER = (
 )
 
 
+# 7: the branch the user was looking at (a message with versions shows one of them), so a
+# conversation reopens where it was left, and export writes what was on screen.
+V7_CHOSEN_BRANCH = ("ALTER TABLE conversations ADD COLUMN leaf_id TEXT",)
+
+
 @dataclass(frozen=True, slots=True)
 class Migration:
     version: int
@@ -251,6 +256,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "streaming reply writer", V4_WRITER),
     Migration(5, "the conversation's chosen bot", V5_CHOSEN_BOT),
     Migration(6, "points ledger", V6_LEDGER),
+    Migration(7, "the chosen branch", V7_CHOSEN_BRANCH),
 )
 LATEST = MIGRATIONS[-1].version
 

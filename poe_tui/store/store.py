@@ -138,6 +138,13 @@ class Store:
     def set_system_prompt(self, id: str, text: str | None) -> None:
         _conversations.set_system_prompt(self._db, self.clock, id, text)
 
+    def visible_leaf(self, conversation_id: str) -> str | None:
+        """The last message of the branch chosen last (else of the newest one); None when empty."""
+        return _messages.visible_leaf(self._db, conversation_id)
+
+    def set_conversation_leaf(self, id: str, leaf_id: str | None) -> None:
+        _conversations.set_leaf(self._db, id, leaf_id)
+
     def set_conversation_bot(self, id: str, bot: str | None) -> None:
         _conversations.set_bot(self._db, id, bot)
 
