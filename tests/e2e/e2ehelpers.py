@@ -67,8 +67,22 @@ def send(term: Terminal, text: str, delay: float = 0.01) -> None:
 
 
 def wait_idle(term: Terminal, timeout: float = 20.0) -> None:
-    """Wait until no reply is on its way (the footer says nothing about sending or answering)."""
+    """Wait until no reply is on its way (the footer says nothing about sending or answering).
+    Only after a reply has shown up: before that, the screen may simply not have caught up."""
     term.wait_for(lambda t: not busy(t), timeout)
+
+
+def wait_reply(term: Terminal, before: int, timeout: float = 20.0) -> None:
+    """Wait for a reply after the `before` ones already on screen, then for it to end."""
+    term.wait_for(lambda t: len(reply_headers(t)) > before, timeout)
+    wait_idle(term, timeout)
+
+
+def ask(term: Terminal, text: str) -> None:
+    """Send a message and wait for the whole reply."""
+    before = len(reply_headers(term))
+    send(term, text)
+    wait_reply(term, before)
 
 
 HEADER = re.compile(r"^\s*█\s+(\S+)\s+\d\d:\d\d\b")  # "█  Bot  12:00  63 tokens  1 pts  #2"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from e2ehelpers import (
+    ask,
     footer,
     footer_bot,
     history_rows,
@@ -28,14 +29,6 @@ ECHO_SAYS = "Demo-Echo received"
 def use(term, bot: str) -> None:
     send(term, f"/model {bot}")
     term.wait_for(lambda t: footer_bot(t) == bot, timeout=5)
-
-
-def ask(term, text: str) -> None:
-    """Send a message and wait for the whole reply (its header shows up, then the footer is idle)."""
-    before = len(reply_headers(term))
-    send(term, text)
-    term.wait_for(lambda t: len(reply_headers(t)) > before, timeout=10)
-    wait_idle(term)
 
 
 def test_send_stream_and_cancel_keeps_the_partial_reply_and_its_cost(app, history_db):

@@ -6,16 +6,14 @@ from __future__ import annotations
 import json
 import re
 
-from e2ehelpers import history_rows, reply_headers, send, wait_idle
+from e2ehelpers import ask, history_rows, reply_headers, send
 
 from poe_tui import config
 
 
 def talk(term, bot: str, text: str) -> None:
     send(term, f"/model {bot}")
-    send(term, text)
-    term.wait_for("#2", timeout=10)
-    wait_idle(term)
+    ask(term, text)
 
 
 def test_export_json_writes_json_and_never_overwrites(app, workdir):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import PROMPT_HINT
+from e2ehelpers import PROMPT_HINT
 
 
 def test_demo_starts_echoes_typing_and_quits_cleanly(tui):

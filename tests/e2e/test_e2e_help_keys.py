@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from e2ehelpers import send, wait_idle
+from e2ehelpers import ask, send
 
 
 def test_help_says_what_every_key_does_in_words(tui):
@@ -30,9 +30,7 @@ def test_readme_key_example_copies_the_last_reply_from_the_prompt(app, xdg):
     config.write_text('[keys]\ncopy_last = "ctrl+y"\n')
     term = app()
     send(term, "/model Demo-Echo")
-    send(term, "something to copy")
-    term.wait_for("#2", timeout=10)
-    wait_idle(term)
+    ask(term, "something to copy")
     term.press("ctrl+y")  # the prompt has focus, as it does after sending
     term.wait_for("Copied the last reply", timeout=5)
     assert term.quit() == 0

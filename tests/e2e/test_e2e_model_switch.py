@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from e2ehelpers import footer_bot, prompt_text, send, wait_idle
+from e2ehelpers import ask, footer_bot, prompt_text, send, wait_reply
 
 
 def last_chat(emu) -> dict:
@@ -23,8 +23,7 @@ def test_model_lowercase_name_then_a_message(standalone_emulator, tui_on, burst)
         send(term, "/model gpt-5.4", delay=0.04)
         term.wait_for(lambda t: footer_bot(t) == "GPT-5.4", timeout=5)
         send(term, "Hello there", delay=0.04)
-    term.wait_for(lambda t: emu.chat_requests(), timeout=10)
-    wait_idle(term)
+    wait_reply(term, before=0)
     request = last_chat(emu)
     assert request["model"].lower() == "gpt-5.4"
     assert request["body"]["messages"][-1]["content"] == "Hello there"
@@ -54,8 +53,6 @@ def test_model_name_not_in_the_list_switches_nothing_and_names_the_closest(stand
     send(term, "/model two words")
     term.settle()
     assert footer_bot(term) == "Claude-Sonnet-4.6"
-    send(term, "hi")
-    wait_idle(term)
-    term.wait_for(lambda t: emu.chat_requests(), timeout=10)
+    ask(term, "hi")
     assert last_chat(emu)["model"] == "Claude-Sonnet-4.6"
     assert term.quit() == 0

@@ -38,6 +38,7 @@ async def test_footer_fits_and_keeps_the_bot_and_balance(width):
             assert "last reply 42 pts" in text and shown
         if width <= 60:
             assert not shown
+            assert "answering…" in text  # the status keeps its point, not the name it repeats
 
 
 async def test_footer_gives_back_what_it_dropped_when_widened():

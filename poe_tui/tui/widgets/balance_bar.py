@@ -67,6 +67,9 @@ class BalanceBar(Static):
                 break
             pieces = [p for p in pieces if p[0] != order]
         kept = {o for o, _ in pieces}
+        if _width(pieces) > width and bot and status.startswith(bot + " "):
+            status = status[len(bot) + 1:].removeprefix("is ")
+            pieces = [p for p in self._pieces(bot, status) if p[0] in kept]
         for shortest in (12, 0, 6):  # still too wide: shorten the status, then the bot's name, then the status
             over = _width(pieces) - width
             if over <= 0:
