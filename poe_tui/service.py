@@ -89,7 +89,7 @@ class UsageReport:
 
     totals: dict[str, int]  # "today", "7 days", "30 days", "all time"
     days: list[tuple[str, int]]  # the last 30 local dates, oldest first, days without charges as 0
-    bots: list[Any]  # UsageTotal per bot (30 days), most first
+    bots: list[Any]  # UsageTotal per bot (the 30 days), most first
     balance: list[tuple[str, int]]  # (date, points left at the end of it), where the balance is known
     charges: list[Any]  # Charge, newest first (the first page)
     count: int  # charges in the ledger
@@ -117,24 +117,26 @@ async def refresh_ledger(client: PoeClient, db: AsyncStore, *, first_page: int =
 
 
 def day_bounds(now: float) -> dict[str, float | None]:
-    """The totals' periods: since local midnight, the last 7 and 30 days, and all time."""
+    """The totals' periods, in whole local days (today counts as one, so "7 days" is today and
+    the six before it: the chart's 30 bars add up to the "30 days" total)."""
     import datetime as dt
 
-    midnight = dt.datetime.fromtimestamp(now).replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
-    return {"today": midnight, "7 days": now - 7 * DAY, "30 days": now - 30 * DAY, "all time": None}
+    today = dt.date.fromtimestamp(now)
+    start = lambda days: dt.datetime.combine(today - dt.timedelta(days=days - 1), dt.time()).timestamp()  # noqa: E731
+    return {"today": start(1), "7 days": start(7), "30 days": start(30), "all time": None}
 
 
 def _report(store: Store, now: float, balance: int | None, charges: int) -> UsageReport:
     import datetime as dt
 
+    bounds = day_bounds(now)
     with store.transaction():  # one consistent view, even while a refresh writes
-        totals = store.ledger_totals(day_bounds(now))
-        start = dt.date.fromtimestamp(now) - dt.timedelta(days=29)
-        since = dt.datetime.combine(start, dt.time()).timestamp()
-        per_day = {t.key: t.points for t in store.ledger_by("day", since)}
-        bots = store.ledger_by("bot", now - 30 * DAY)
+        totals = store.ledger_totals(bounds)
+        per_day = {t.key: t.points for t in store.ledger_by("day", bounds["30 days"])}
+        bots = store.ledger_by("bot", bounds["30 days"])
         listed = store.ledger_charges(charges)
         count = store.ledger_count()
+    start = dt.date.fromtimestamp(now) - dt.timedelta(days=29)
     days = [(d.isoformat(), per_day.get(d.isoformat(), 0)) for d in (start + dt.timedelta(n) for n in range(30))]
     return UsageReport(totals, days, bots, balance_by_day(days, balance, totals["today"]), listed, count, now)
 

@@ -127,7 +127,7 @@ class UsageScreen(Screen[UsageResult]):
             self._status()
             return
         new = got.added + got.updated
-        self._note = f"Updated {time.strftime('%H:%M')}" + (f" · {got.added:,} new" if got.added else " · nothing new")
+        self._note = f"up to date, {got.added:,} new" if got.added else "up to date"
         if new:
             self.load()
         else:
@@ -166,7 +166,9 @@ class UsageScreen(Screen[UsageResult]):
         plt.clear_figure()
         labels = [d[5:] for d, _ in report.days]  # mm-dd
         values = [p for _, p in report.days]
-        plt.bar(labels, values, color=self._colour("primary"), marker="hd")
+        xs = list(range(1, len(values) + 1))
+        plt.bar(xs, values, color=self._colour("primary"), marker="hd")
+        plt.xticks(xs[-1::-5][::-1], labels[-1::-5][::-1])  # every fifth day, ending today
         _whole_number_ticks(plt, 0, max(values, default=0))
         plt.title("Points per day, last 30 days")
         plot.refresh()
@@ -183,8 +185,7 @@ class UsageScreen(Screen[UsageResult]):
             values = [b for _, b in report.balance]
             plt.plot(xs, values, color=self._colour("success"), marker="braille")
             _whole_number_ticks(plt, min(values), max(values))
-            step = max(1, len(xs) // 6)
-            plt.xticks(xs[::step], [d[5:] for d, _ in report.balance][::step])
+            plt.xticks(xs[-1::-5][::-1], [d[5:] for d, _ in report.balance][-1::-5][::-1])
             plt.title("Points left at the end of each day (top-ups not shown)")
         else:
             plt.title("Balance unknown until the service answers")
