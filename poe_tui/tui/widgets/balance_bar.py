@@ -2,8 +2,8 @@
 message will cost at least, and key hints.
 
 It is one row and must never be cut off: on a narrow terminal the key hints go first (last one
-first), then the last reply's cost, then the estimate; then the status and the bot's name are
-shortened. A balance below `low_balance` is shown as a warning, which is never dropped.
+first), then the last reply's cost, then the estimate; then the status drops the bot's name it
+repeats ("GPT-5.4 is answering…" → "answering…"), and the status and the bot's name are shortened. A balance below `low_balance` is shown as a warning, which is never dropped.
 """
 
 from __future__ import annotations
