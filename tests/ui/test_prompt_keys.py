@@ -106,3 +106,13 @@ async def test_deleting_a_chip_drops_its_paste_and_small_pastes_stay_text():
         assert box.text == ""
         await pilot.press(*"plain")
         assert box.text == "plain"
+
+
+def test_a_huge_user_message_shows_its_start_and_what_is_left_out():
+    from poe_tui.tui.widgets.message import SHOW_CHARS, shown_text
+
+    big = "".join(f"line {n}\n" for n in range(48_000))
+    shown = shown_text(big).plain
+    assert shown.startswith("line 0\nline 1\n") and len(shown) < SHOW_CHARS + 200
+    assert shown.endswith("more lines (sent whole)")
+    assert shown_text("short \x1b[31mred").plain == "short red"  # controls still stripped

@@ -45,6 +45,22 @@ def split_unfinished_escape(raw: str) -> tuple[str, str]:
     return raw[:index], raw[index:]
 
 
+SHOW_CHARS = 20_000  # a longer message (a big paste) shows its start and says how much more
+
+
+def shown_text(text: str) -> Content:
+    """A user message as shown: all of it, or, past SHOW_CHARS, its start and what is left out
+    (a 2 MB paste drawn whole would take seconds at every resize; it is sent and stored whole)."""
+    text = strip_terminal_controls(text)
+    if len(text) <= SHOW_CHARS:
+        return Content(text)
+    cut = text.rfind("\n", 0, SHOW_CHARS) + 1 or SHOW_CHARS
+    rest = text[cut:]
+    lines = rest.count("\n") + 1
+    note = f"… {len(rest):,} more characters, {lines:,} more line{'s' if lines != 1 else ''} (sent whole)"
+    return Content.assemble(text[:cut], (note, "italic $text-muted"))
+
+
 def clock_time(ts: float | None) -> str:
     return time.strftime("%H:%M", time.localtime(ts)) if ts else ""
 
@@ -64,7 +80,7 @@ class UserMessage(Hollow):
         if self.number is not None:
             head = Content.assemble(head, "  ", (f"#{self.number}", "dim"))
         yield Static(head, classes="message-header")
-        yield Static(Content(strip_terminal_controls(self.message.content)), classes="message-body")
+        yield Static(shown_text(self.message.content), classes="message-body")
 
 
 class ReplyMessage(Hollow):
