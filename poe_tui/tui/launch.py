@@ -48,10 +48,12 @@ QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 class _QuitOnSignal:
-    """Until the app's loop runs, remember a quit signal; from then on, let the loop end the app."""
+    """Until the app's loop runs, remember a quit signal; from then on, quit as ctrl+q does (a
+    streaming reply is stopped and saved first). A second signal leaves at once."""
 
     def __init__(self) -> None:
         self.received: int | None = None
+        self.asked = 0
         self.app = None
         self._before = {sig: signal.signal(sig, self._early) for sig in QUIT_SIGNALS}
 
@@ -69,7 +71,11 @@ class _QuitOnSignal:
 
     def _quit(self, signum: int) -> None:
         self.received = signum
-        self.app.exit(return_code=128 + signum)
+        self.asked += 1
+        if self.asked == 1:
+            self.app.call_later(self.app.run_action, "quit")
+        else:
+            self.app.exit(return_code=128 + signum)
 
     def restore(self) -> None:
         for sig, handler in self._before.items():

@@ -6,6 +6,7 @@ import signal
 import termios
 
 import pytest
+from e2ehelpers import messages
 
 RESTORE = {
     "leaves the alternate screen": "\x1b[?1049l",
@@ -34,16 +35,19 @@ def test_signal_restores_the_terminal(tui, sig):
     assert not term.tracebacks()
 
 
-def test_sigterm_mid_reply_restores_the_terminal(tui):
+def test_sigterm_mid_reply_restores_the_terminal_and_keeps_the_partial_reply(tui, demo_db):
     term = tui(cols=100, rows=30)
     term.type("/model Demo-Long\r", delay=0.01)
     term.type("tell me everything\r", delay=0.01)
     term.wait_for("answering…")
     mark = len(term.raw)
     term.signal(signal.SIGTERM)
-    term.wait_exit(timeout=10)
+    assert term.wait_exit(timeout=10) == 128 + signal.SIGTERM
     assert_terminal_given_back(term, mark)
     assert not term.tracebacks()
+    rows = messages(demo_db)  # as ctrl+q does: the reply so far is saved, marked interrupted
+    assert [r["role"] for r in rows] == ["user", "assistant"]
+    assert rows[1]["status"] == "interrupted" and rows[1]["content"].strip()
 
 
 def test_sigterm_on_the_splash_restores_the_terminal(tui):
