@@ -8,7 +8,7 @@ from e2ehelpers import ask, send
 
 
 def test_help_says_what_every_key_does_in_words(tui):
-    term = tui(cols=110, rows=40)
+    term = tui(cols=80, rows=40)
     term.press("f1")
     term.wait_for("Keys and commands", timeout=5)
     seen = set()
@@ -20,6 +20,9 @@ def test_help_says_what_every_key_does_in_words(tui):
     assert "Question:" in text  # the confirm dialog's keys are listed too
     internal = re.findall(r"\b(?:app|screen|focused)\.[a-z_]+\b", text)
     assert not internal, f"help shows internal action names: {internal}"
+    # the ids a `[keys]` table needs are whole, even at 80 columns
+    for binding_id in ("toggle_models", "history_show_archived", "confirm_switch", "copy_last"):
+        assert re.search(rf"\b{binding_id}\b", text), f"{binding_id} is not shown whole"
     term.press("escape")
     assert term.quit() == 0
 
