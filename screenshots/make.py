@@ -100,6 +100,22 @@ async def main() -> None:
             app.theme = "poe-light"
             await pilot.pause(0.3)
             await shoot(app, "09-light-theme")
+            app.theme = "poe-dark"
+
+            await pilot.press("ctrl+n")
+            await pilot.press("ctrl+b")  # the bot list out of the way: three columns need the width
+            await send(pilot, "/compare Demo-Echo Demo-Reasoner Demo-Markdown")
+            await send(pilot, "Introduce yourselves in a few lines")
+            await pilot.pause(0.5)
+            app.clear_notifications()
+            app.chat_screen.conversation.scroll_home(animate=False, immediate=True)
+            await pilot.pause()
+            await shoot(app, "10-compare")
+            await send(pilot, "/pick 2")
+            await pilot.pause(0.3)
+            app.clear_notifications()
+            await shoot(app, "11-branch-versions")
+            await pilot.press("ctrl+b")
     finally:
         runtime.close()
 
