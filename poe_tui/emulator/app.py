@@ -23,6 +23,7 @@ from starlette.routing import Route
 from .bots import catalog
 from .errors import ApiError
 from .faults import WELL_BEHAVED, Fault
+from .media import media_bytes
 from .points import cost
 from .replies import make_reply, prompt_tokens
 from .state import DEFAULT_KEY, HISTORY_DAYS, EmulatorState, RequestRecord
@@ -228,6 +229,7 @@ class _Api:
             if fault is not None and fault.is_immediate:
                 return await self._answer_with(fault, request, record, started)
             req = parse_chat(body, self.catalog)
+            req.media_base = str(request.base_url).rstrip("/") + "/base"  # served below, on loopback
             shape = fault or WELL_BEHAVED
             reply = make_reply(req, body, shape)
             field = shape.reasoning_field or "both"
@@ -291,6 +293,18 @@ class _Api:
         for name, value in (shape.headers or {}).items():
             response.headers[name.lower()] = value
         return response
+
+    async def media(self, request: Request) -> Response:
+        """A media bot's file, at the path its reply gave (no key needed, as on the CDN)."""
+        started = time.monotonic()
+        record = self._record(request)
+        found = media_bytes(request.path_params["kind"], request.path_params["digest"])
+        if found is None:
+            record.status = 404
+            return _error(ApiError(404, f"GET {request.url.path}: no such media", type="not_found_error"), started)
+        record.status = 200
+        data, content_type = found
+        return Response(data, media_type=content_type, headers={"cache-control": "public, max-age=86400"})
 
     # Control surface (ours) ---------------------------------------------------------------------
 
@@ -370,6 +384,7 @@ def create_app(state: EmulatorState | None = None, *, closing: threading.Event |
         Route("/v1/models", api.models, methods=["GET"]),
         Route("/usage/current_balance", api.balance, methods=["GET"]),
         Route("/usage/points_history", api.points_history, methods=["GET"]),
+        Route("/base/{kind}/{digest}", api.media, methods=["GET"]),
         Route("/_emulator/faults", api.add_faults, methods=["POST"]),
         Route("/_emulator/faults", api.list_faults, methods=["GET"]),
         Route("/_emulator/faults", api.clear_faults, methods=["DELETE"]),

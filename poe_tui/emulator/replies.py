@@ -200,7 +200,7 @@ def _generic_reasoning(req: ChatRequest, text: str) -> str:
 
 def _media(req: ChatRequest, kind: str, text: str) -> str:
     digest = hashlib.sha256(f"{req.bot.id}\0{text}".encode()).hexdigest()
-    url = f"{CDN}/{kind}/{digest}"
+    url = f"{req.media_base or CDN}/{kind}/{digest}"
     if kind != "image":
         return url
     w, h = _SIZES.get(req.params.get("aspect_ratio", "1:1"), (1024, 1024))

@@ -37,6 +37,7 @@ class ChatRequest:
     params: dict[str, Any] = field(default_factory=dict)  # the bot-specific keys sent
     tools: list[dict[str, Any]] = field(default_factory=list)
     tool_choice: Any = None
+    media_base: str | None = None  # where media URLs point (the emulator's own address); None: the real CDN's
 
 
 def _bad(message: str, param: str | None = None, code: str | None = None) -> ApiError:

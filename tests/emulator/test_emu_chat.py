@@ -173,17 +173,17 @@ def test_demo_long_honours_tokens(chat):
     assert 1_000 <= default <= 1_500
 
 
-def test_demo_image_answers_with_a_cdn_image(chat):
+def test_demo_image_answers_with_an_image_on_its_own_address(chat, emulator):
     text = chat("Demo-Image", "a red fox", aspect_ratio="16:9").json()["choices"][0]["message"]["content"]
-    assert re.match(r"!\[a red fox\.png\]\(https://pfst\.cf2\.poecdn\.net/base/image/[0-9a-f]{64}\?w=1344&h=768\)",
-                    text)
+    base = re.escape(emulator.base_url.rstrip("/"))
+    assert re.match(rf"!\[a red fox\.png\]\({base}/base/image/[0-9a-f]{{64}}\?w=1344&h=768\)", text)
 
 
 @pytest.mark.parametrize("name,kind", [("Veo-3.1-Lite", "video"), ("ElevenLabs-v2.5-Turbo", "audio"),
                                        ("GPT-Image-1", "image")])
 def test_media_bots_answer_with_a_cdn_url(chat, name, kind):
     text = chat(name, "a cat").json()["choices"][0]["message"]["content"]
-    assert re.search(rf"https://pfst\.cf2\.poecdn\.net/base/{kind}/[0-9a-f]{{64}}", text)
+    assert re.search(rf"http://127\.0\.0\.1:\d+/base/{kind}/[0-9a-f]{{64}}", text)
 
 
 def test_real_reasoning_bot_reasons(chat):
@@ -255,3 +255,21 @@ def test_request_log_keeps_the_body_as_sent(emulator, http):
     assert record.body == body and record.model == "demo-MARKDOWN"
     assert record.stream is False and record.status == 200 and record.completed and not record.cancelled
     assert record.key == "…-key"  # masked: the last four characters of "poe-emulator-key"
+
+
+@pytest.mark.parametrize("name,kind,magic", [("Demo-Image", "image", b"\x89PNG\r\n\x1a\n"),
+                                             ("ElevenLabs-v2.5-Turbo", "audio", b"RIFF"),
+                                             ("Veo-3.1-Lite", "video", b"\x00\x00\x00\x1cftyp")])
+def test_media_urls_serve_real_bytes_without_a_key(chat, anon, emulator, name, kind, magic):
+    text = chat(name, "a cat").json()["choices"][0]["message"]["content"]
+    url = re.search(rf"http://\S+/base/{kind}/[0-9a-f]{{64}}(\?[^\s)]*)?", text)[0]
+    first, again = anon.get(url), anon.get(url)
+    assert first.status_code == 200 and first.content.startswith(magic)
+    assert first.headers["content-type"].startswith(kind)
+    assert first.content == again.content  # the same URL always serves the same file
+    log = emulator.state.requests
+    assert [r for r in log if r.path.startswith("/base/")][-1].status == 200
+
+
+def test_unknown_media_kind_is_404(anon):
+    assert anon.get("/base/smell/abc").status_code == 404
