@@ -85,7 +85,8 @@ def ask(term: Terminal, text: str) -> None:
     wait_reply(term, before)
 
 
-HEADER = re.compile(r"^\s*█\s+(\S+)\s+\d\d:\d\d\b")  # "█  Bot  12:00  63 tokens  1 pts  #2"
+# "█  Bot  12:00  63 tokens  1 pts  #2"; narrow screens leave the time out ("█  Bot  #2")
+HEADER = re.compile(r"^\s*█ {2}(\S+) {2}(?:\d\d:\d\d\b|#\d+|waiting|[\d,]+ tokens|[\d,]+ pts|⏹|✖)")
 
 
 def reply_headers(term: Terminal) -> list[str]:
