@@ -60,6 +60,8 @@ class ChatScreen(Screen):
         self._compare_bots: list[str] | None = None  # the comparison being sent
         self._compare: Any = None  # its view, until a reply is picked
         self._editing: tuple[Any, list[Any]] | None = None  # (your message, what came before it)
+        self._editing_number = 0
+        self._system: str | None = None
 
     @property
     def host(self) -> AppHost:
@@ -190,7 +192,20 @@ class ChatScreen(Screen):
 
     def show_system_prompt(self, text: str | None) -> None:
         """A set system prompt stays visible above the prompt, so nobody forgets it is there."""
-        self.query_one(Prompt).border_title = f"system: {one_line(text, 60)}" if text else ""
+        self._system = text
+        self._show_prompt_state()
+
+    def _show_prompt_state(self) -> None:
+        """What the next Enter will do beyond a plain send, on the prompt's top edge: an edit, a
+        comparison, a system prompt."""
+        parts = []
+        if self._editing is not None:
+            parts.append(f"editing #{self._editing_number}: Enter sends it as a new branch · Esc cancels")
+        if self._compare_next:
+            parts.append("next to: " + " · ".join(one_line(b, 24) for b in self._compare_next))
+        if self._system:
+            parts.append(f"system: {one_line(self._system, 60)}")
+        self.query_one(Prompt).border_title = "  │  ".join(parts)
 
     # ------------------------------------------------------------ bot list
 
@@ -293,11 +308,12 @@ class ChatScreen(Screen):
         self.prompt.load_text(messages[index].content)
         self.prompt.move_cursor(self.prompt.document.end)
         self.prompt.focus()
-        self.query_one(Prompt).border_subtitle = f"editing #{index + 1}: Enter sends it as a new branch · Esc cancels"
+        self._editing_number = index + 1
+        self._show_prompt_state()
 
     def _end_edit(self) -> None:
         self._editing = None
-        self.query_one(Prompt).border_subtitle = ""
+        self._show_prompt_state()
 
     async def _send_edit(self, text: str) -> None:
         original, before = self._editing
@@ -314,8 +330,7 @@ class ChatScreen(Screen):
         self._show_compare_armed()
 
     def _show_compare_armed(self) -> None:
-        bots = self._compare_next
-        self.query_one(Prompt).border_subtitle = ("next: " + " · ".join(one_line(b, 24) for b in bots)) if bots else ""
+        self._show_prompt_state()
 
     async def pick(self, index: int) -> None:
         """Continue with column `index` of the last comparison: its branch, its bot."""
