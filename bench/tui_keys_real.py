@@ -1,8 +1,10 @@
 """Keystroke-to-echo latency as a user feels it: the installed `poe-tui --demo` in a real
 pseudo-terminal (120x40), its screen read with pyte.
 
-A reader thread drains the pty continuously and feeds pyte; a keystroke's latency is the time
-from writing the byte to the pty until the read whose output makes the prompt row show it.
+A reader thread drains the pty continuously, stamping each read; pyte runs in a process of
+its own (in the reader's process it would hold the GIL and delay the reads). A keystroke's
+latency is the time from writing the byte to the pty until the read whose output makes the
+prompt row show it.
 Three cases: idle; a reply streaming at 100 tok/s on an empty conversation; the same with a
 20,000-token reply already on screen. Target: p95 < 30 ms in all three, streaming within 2x
 of idle. `--stream` instead times 20,000- and 100,000-token replies (as fast as the emulator
@@ -12,7 +14,11 @@ t(100k)/t(20k) <= 5.0, RSS < 150 MB.
 The demo's emulator runs inside the app; the bench finds its loopback port (/proc) and sets its
 pace through `/_emulator/config`.
 
-Run: .venv/bin/python bench/tui_keys_real.py [--keys N] [--stream]
+Run: .venv/bin/python bench/tui_keys_real.py [--keys N] [--stream] [--external] [--source DIR]
+`--source DIR` runs the poe_tui package in DIR (e.g. `git archive` of an older commit) for a
+before/after; `--profile FILE` runs the app under cProfile; `KEYS_LOG=FILE` appends each key's
+write time (time.perf_counter, system-wide monotonic) and latency, to line up with the app's
+own timings.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import queue
+import multiprocessing
 import shutil
 import statistics
 import subprocess
@@ -41,82 +47,116 @@ POE_TUI = ROOT / ".venv" / "bin" / "poe-tui"
 KEYS = "qwertyuiopasdfghjklzxcvbnm"
 
 
+def _screen_process(conn) -> None:
+    """pyte in a process of its own: parsing a busy screen in Python must not hold up the
+    thread that reads the pty (one GIL would delay the reads, and so every stamp)."""
+    screen = pyte.Screen(COLS, ROWS)
+    stream = pyte.ByteStream(screen)
+    expect: tuple[int, str] | None = None
+
+    def row(y: int) -> str:
+        line = screen.buffer[y]
+        return "".join(line[x].data for x in range(COLS))
+
+    while True:
+        msg = conn.recv()
+        if msg[0] == "data":
+            _, stamp, data = msg
+            try:
+                stream.feed(data)
+            except Exception as exc:  # a pyte bug must not freeze the screen
+                conn.send(("error", repr(exc)))
+            if expect is not None and expect[1] in row(expect[0]):
+                conn.send(("hit", stamp))
+                expect = None
+            if not conn.poll():  # caught up: show the screen
+                conn.send(("screen", [row(y) for y in range(ROWS)]))
+        elif msg[0] == "expect":
+            expect = msg[1]
+        else:
+            return
+
+
 class Terminal:
-    """A program in a pty, its output drained by a thread into a pyte screen."""
+    """A program in a pty. A thread drains it, stamping each read; a separate process keeps
+    the screen (pyte) and says which read first showed an expected text."""
 
     def __init__(self, argv: list[str], env: dict[str, str], cwd: str | None = None) -> None:
-        self.screen = pyte.Screen(COLS, ROWS)
-        self.stream = pyte.ByteStream(self.screen)
+        ctx = multiprocessing.get_context("fork")
+        self._conn, child = ctx.Pipe()
+        self._screen = ctx.Process(target=_screen_process, args=(child,), daemon=True)
+        self._screen.start()  # before any thread: fork then
+        self._send_lock = threading.Lock()
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)
-        self.proc = PtyProcess.spawn(argv, env=env, dimensions=(ROWS, COLS), cwd=cwd)
-        self._expect: Callable[[], bool] | None = None
+        self.display = [" " * COLS] * ROWS
         self._hit: float | None = None
         self.errors: list[str] = []
-        self._chunks: queue.SimpleQueue[tuple[float, bytes]] = queue.SimpleQueue()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-        threading.Thread(target=self._parse, daemon=True).start()
+        self._closed = False
+        self.proc = PtyProcess.spawn(argv, env=env, dimensions=(ROWS, COLS), cwd=cwd)
+        threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=self._receive, daemon=True).start()
+
+    def _send(self, msg) -> None:
+        with self._send_lock:
+            self._conn.send(msg)
 
     def _read(self) -> None:
-        """Drain the pty as it is written, stamping each read; pyte runs in another thread,
-        so a slow parse never delays a read (the stamp is when the bytes arrived)."""
         while True:
             try:
                 data = os.read(self.proc.fd, 1 << 16)
             except OSError:
                 data = b""
-            self._chunks.put((time.perf_counter(), data))
+            stamp = time.perf_counter()
             if not data:
-                return
-
-    def _parse(self) -> None:
-        while True:
-            stamp, data = self._chunks.get()
-            with self.lock:
-                if not data:
+                with self.lock:
+                    self._closed = True
                     self.changed.notify_all()
-                    return
-                try:
-                    self.stream.feed(data)
-                except Exception as exc:  # a pyte bug must not freeze the screen
-                    self.errors.append(repr(exc))
-                if self._expect is not None and self._hit is None and self._expect():
-                    self._hit = stamp
+                return
+            self._send(("data", stamp, data))
+
+    def _receive(self) -> None:
+        while True:
+            try:
+                kind, value = self._conn.recv()
+            except (EOFError, OSError):
+                return
+            with self.lock:
+                if kind == "screen":
+                    self.display = value
+                elif kind == "hit":
+                    self._hit = value
+                else:
+                    self.errors.append(value)
                 self.changed.notify_all()
 
     def row(self, y: int) -> str:
-        line = self.screen.buffer[y]
-        return "".join(line[x].data for x in range(COLS))
+        return self.display[y]
 
     def text(self) -> str:
-        return "\n".join(self.row(y) for y in range(ROWS))
+        return "\n".join(self.display)
 
     def wait(self, condition: Callable[[], bool], timeout: float = 30.0) -> None:
         end = time.monotonic() + timeout
         with self.lock:
             while not condition():
                 left = end - time.monotonic()
-                if left <= 0 or not self.proc.isalive():
+                if left <= 0 or self._closed:
                     raise TimeoutError(f"screen never matched; it shows:\n{self.text()}")
                 self.changed.wait(min(left, 0.05))
 
     def write(self, data: bytes) -> None:
         os.write(self.proc.fd, data)
 
-    def timed_write(self, data: bytes, condition: Callable[[], bool], timeout: float = 10.0) -> float:
-        """Seconds from writing `data` until a read made `condition` true."""
+    def timed_write(self, data: bytes, row: int, text: str, timeout: float = 10.0) -> float:
+        """Seconds from writing `data` until the read that made screen row `row` show `text`."""
         with self.lock:
             self._hit = None
-            self._expect = condition
+        self._send(("expect", (row, text)))
         start = time.perf_counter()
         self.write(data)
-        try:
-            self.wait(lambda: self._hit is not None, timeout)
-            return self._hit - start  # type: ignore[operator]
-        finally:
-            with self.lock:
-                self._expect = None
+        self.wait(lambda: self._hit is not None, timeout)
+        return self._hit - start  # type: ignore[operator]
 
     def rss_mb(self) -> float:
         for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
@@ -132,6 +172,8 @@ class Terminal:
                 time.sleep(0.05)
         if self.proc.isalive():
             self.proc.terminate(force=True)
+        self._send(("stop",))
+        self._screen.join(5)
 
 
 def listening_port(pid: int) -> int | None:
@@ -296,7 +338,10 @@ def type_and_time(app: DemoApp, count: int, while_: Callable[[], bool] = lambda:
             typed = ""
         char = KEYS[len(lags) % len(KEYS)]
         expected = typed + char
-        lags.append(app.term.timed_write(char.encode(), lambda e=expected: e in app.prompt_text()))
+        lags.append(app.term.timed_write(char.encode(), app.row, expected))
+        if os.environ.get("KEYS_LOG"):
+            with open(os.environ["KEYS_LOG"], "a") as fh:
+                fh.write(f"{time.perf_counter() - lags[-1]:.4f} {lags[-1] * 1000:.1f}\n")
         typed = expected
         time.sleep(0.03)  # a fast typist: ~20 keys a second
     app.clear_prompt()
@@ -369,6 +414,7 @@ def stream_bench(source: str | None) -> bool:
 
 
 def main() -> int:
+    sys.setswitchinterval(0.0002)  # the reader thread must not wait 5 ms for pyte's thread to let go
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--keys", type=int, default=80, help="keystrokes per case (default 80)")
     parser.add_argument("--stream", action="store_true", help="time 20k/100k-token replies and RSS instead")

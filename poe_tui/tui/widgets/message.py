@@ -8,6 +8,7 @@ controls are stripped first.
 from __future__ import annotations
 
 import asyncio
+import gc
 import re
 import time
 from typing import TYPE_CHECKING
@@ -59,6 +60,28 @@ def shown_text(text: str) -> Content:
     lines = rest.count("\n") + 1
     note = f"… {len(rest):,} more characters, {lines:,} more line{'s' if lines != 1 else ''} (sent whole)"
     return Content.assemble(text[:cut], (note, "italic $text-muted"))
+
+
+class FullCollections:
+    """While a reply streams, full garbage collections (50-100 ms with a long conversation on
+    screen: the worst keystroke delays) wait; young generations are still collected. Counted,
+    so two streams at once restore the thresholds only when both are done."""
+
+    streams = 0
+    saved: tuple[int, int, int] | None = None
+
+    @classmethod
+    def hold(cls) -> None:
+        if cls.streams == 0:
+            cls.saved = gc.get_threshold()
+            gc.set_threshold(cls.saved[0], cls.saved[1], max(cls.saved[2], 1000))
+        cls.streams += 1
+
+    @classmethod
+    def release(cls) -> None:
+        cls.streams -= 1
+        if cls.streams == 0 and cls.saved is not None:
+            gc.set_threshold(*cls.saved)
 
 
 def clock_time(ts: float | None) -> str:
@@ -124,6 +147,16 @@ class ReplyMessage(Hollow):
     def on_mount(self) -> None:
         if self.streaming:
             self._timer = self.set_interval(FLUSH_INTERVAL, self.flush)
+            FullCollections.hold()
+
+    def on_unmount(self) -> None:
+        self._stop_streaming()
+
+    def _stop_streaming(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+            FullCollections.release()
 
     @property
     def body(self) -> StreamingMarkdown:
@@ -200,9 +233,7 @@ class ReplyMessage(Hollow):
 
     async def finish(self, message: Message, note: str = "") -> None:
         """The reply is over (complete, failed or interrupted): show what is stored."""
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        self._stop_streaming()
         while self._flushing:  # a timer flush is mid-append: let it land first
             await asyncio.sleep(0.005)
         await self.flush(final=True)
