@@ -16,7 +16,7 @@ import asyncio
 import dataclasses
 import difflib
 import re
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import aclosing
 from typing import Any
 
@@ -42,6 +42,7 @@ from poe_tui.chatevents import (  # noqa: F401  (the session's events, importabl
     ReplyStarted,
     UserSaved,
 )
+from poe_tui import attachments as _files
 from poe_tui.replybuffer import ReplyBuffer
 from poe_tui.store import Store, StoreError
 from poe_tui.store.asyncstore import AsyncStore
@@ -74,15 +75,20 @@ def suggest_bots(name: str, known: Iterable[str], n: int = 3) -> tuple[str, ...]
     return tuple(lower[h] for h in hits)
 
 
-def history_payload(messages: Iterable[Message], system_prompt: str | None) -> list[dict[str, Any]]:
-    """The thread as plain user/assistant turns: what any bot, old or new, can read."""
+def history_payload(
+    messages: Iterable[Message], system_prompt: str | None, files: Mapping[str, Sequence[Any]] | None = None
+) -> list[dict[str, Any]]:
+    """The thread as plain user/assistant turns: what any bot, old or new, can read. A user turn
+    with `files` (message id -> its attachments) goes as content parts, so a file sent once is
+    sent again with the history, to whichever bot answers next."""
     payload: list[dict[str, Any]] = []
     if system_prompt:
         payload.append({"role": "system", "content": system_prompt})
     for msg in messages:
         if msg.role not in ("user", "assistant") or not msg.content:
             continue
-        payload.append({"role": msg.role, "content": msg.content})
+        attached = files.get(msg.id) if files and msg.role == "user" else None
+        payload.append({"role": msg.role, "content": _files.content(msg.content, attached) if attached else msg.content})
     return payload
 
 
@@ -191,8 +197,11 @@ class ChatSession:
 
     # ------------------------------------------------------------------- send
 
-    async def send(self, text: str, *, bot: str | None = None, params: dict[str, Any] | None = None) -> AsyncIterator[ChatEvent]:
-        """Save the user's turn, then stream the reply. `@Bot text` routes this one message."""
+    async def send(
+        self, text: str, *, bot: str | None = None, params: dict[str, Any] | None = None, files: Sequence[Any] = ()
+    ) -> AsyncIterator[ChatEvent]:
+        """Save the user's turn (with `files`, drafts to attach: checked by the caller against
+        the bot), then stream the reply. `@Bot text` routes this one message."""
         mention, body = parse_mention(text.strip())
         if mention and bot is None:
             bot = mention
@@ -200,8 +209,8 @@ class ChatSession:
             raise ChatInputError("The message is empty.")
         target = bot or self.bot
         chosen = None if mention else target  # @Bot reaches a bot; it does not choose one
-        user = await self._save_turn(body, self.leaf_id, chosen, after_newest=True)
-        yield UserSaved(user, target)
+        user, attached = await self._save_turn(body, self.leaf_id, chosen, after_newest=True, files=files)
+        yield UserSaved(user, target, attached)
         async with aclosing(self._reply(user, target, params)) as events:
             async for event in events:
                 yield event
@@ -215,13 +224,15 @@ class ChatSession:
         body = text.strip()
         if not body:
             raise ChatInputError("The message is empty.")
-        user = await self._save_turn(body, original.parent_id, self.bot, after_newest=False)
-        yield UserSaved(user, self.bot)
+        user, attached = await self._save_turn(body, original.parent_id, self.bot, after_newest=False, copy_from=original.id)
+        yield UserSaved(user, self.bot, attached)
         async with aclosing(self._reply(user, self.bot, params)) as events:
             async for event in events:
                 yield event
 
-    async def compare(self, text: str, bots: list[str], *, params: dict[str, Any] | None = None) -> AsyncIterator[ChatEvent]:
+    async def compare(
+        self, text: str, bots: list[str], *, params: dict[str, Any] | None = None, files: Sequence[Any] = ()
+    ) -> AsyncIterator[ChatEvent]:
         """One message to 2-4 bots at once. Their replies stream concurrently, as `Column`
         events, and are siblings: the first is the branch shown until another is chosen
         (`show_version`). A failure in one column does not stop the others."""
@@ -231,8 +242,8 @@ class ChatSession:
         body = text.strip()
         if not body:
             raise ChatInputError("The message is empty.")
-        user = await self._save_turn(body, self.leaf_id, names[0], after_newest=True)
-        yield UserSaved(user, names[0])
+        user, attached = await self._save_turn(body, self.leaf_id, names[0], after_newest=True, files=files)
+        yield UserSaved(user, names[0], attached)
         if self.last_balance is None:  # one reading before all the columns: the total is their cost
             try:
                 await asyncio.wait_for(self._fetch_balance(), FIRST_BALANCE_WAIT)
@@ -274,10 +285,16 @@ class ChatSession:
             if update is not None:
                 yield update
 
-    async def _save_turn(self, body: str, parent: str | None, chosen: str | None, *, after_newest: bool) -> Message:
-        user = await self.db.run(_save_user_turn, self.db.sync, self.conversation_id, body, parent, chosen, after_newest)
+    async def _save_turn(
+        self, body: str, parent: str | None, chosen: str | None, *, after_newest: bool, files: Sequence[Any] = (),
+        copy_from: str | None = None,
+    ) -> tuple[Message, tuple[Any, ...]]:
+        """The user's turn and its attachments (new `files`, or those of the message at `copy_from`)."""
+        user, attached = await self.db.run(
+            _save_user_turn, self.db.sync, self.conversation_id, body, parent, chosen, after_newest, files, copy_from
+        )
         self.conversation_id, self.leaf_id = user.conversation_id, user.id
-        return user
+        return user, attached
 
     async def retry(self, *, bot: str | None = None, params: dict[str, Any] | None = None) -> AsyncIterator[ChatEvent]:
         """Re-send the last user turn; the new reply is a sibling of the old one (history kept)."""
@@ -343,8 +360,8 @@ class ChatSession:
         """Stream one reply to `user`; `follow` moves the visible branch onto it, `charge` reads
         the balance after it (a comparison reads it once for all its replies)."""
         conv_id = user.conversation_id
-        conv, thread, cached = await self.db.run(_thread_and_balance, self.db.sync, conv_id, user.id)
-        payload = history_payload(thread, conv.system_prompt if conv else None)
+        conv, thread, cached, files = await self.db.run(_thread_and_balance, self.db.sync, conv_id, user.id)
+        payload = history_payload(thread, conv.system_prompt if conv else None, files)
         if self.last_balance is None:
             self.last_balance = cached
 
@@ -387,12 +404,14 @@ class ChatSession:
                             # into memory, and the timer and the last save try again.
                             try:
                                 await reply.create()
+                                if params:  # the header shows them after a restart too
+                                    await self.db.set_sent_params(reply.id, dict(params))
                                 if follow:
                                     self.leaf_id = reply.id
                                     await self._remember_branch()
                             except StoreError:
                                 pass
-                            yield ReplyStarted(reply.id, bot)
+                            yield ReplyStarted(reply.id, bot, dict(params or {}))
                             try:
                                 await self.db.add_recent_bot(bot)  # it answered: a name worth offering again
                                 yield RecentsChanged(tuple(await self.db.recent_bots()))
@@ -471,8 +490,9 @@ class ChatSession:
 
 
 def _save_user_turn(
-    store: Store, conv_id: str | None, body: str, parent: str | None, chosen: str | None, after_newest: bool
-) -> Message:
+    store: Store, conv_id: str | None, body: str, parent: str | None, chosen: str | None, after_newest: bool,
+    files: Sequence[Any] = (), copy_from: str | None = None,
+) -> tuple[Message, tuple[Any, ...]]:
     """One trip to the store's thread and one transaction: the conversation (created when new,
     titled when untitled, with the bot the user chose) and the user's turn after `parent` (with
     `after_newest`, no parent means after the newest message; without, a first message). A
@@ -490,7 +510,10 @@ def _save_user_turn(
             parent = store.visible_leaf(conv_id)  # the end of the branch on screen
         user = store.add_message(conv_id, "user", body, parent_id=parent)
         store.set_conversation_leaf(conv_id, user.id)
-        return user
+        if copy_from is not None:
+            files = [f for f in store.attachments(copy_from) if f.data is not None]
+        attached = tuple(store.add_attachment(user.id, f.filename, f.mime, f.data) for f in files)
+        return user, attached
 
 
 def _forks(store: Store, conv_id: str, leaf_id: str | None) -> dict[str, tuple[int, int]]:
@@ -502,9 +525,13 @@ def _forks(store: Store, conv_id: str, leaf_id: str | None) -> dict[str, tuple[i
     return out
 
 
-def _thread_and_balance(store: Store, conv_id: str, user_id: str) -> tuple[Any, list[Message], int | None]:
+def _thread_and_balance(
+    store: Store, conv_id: str, user_id: str
+) -> tuple[Any, list[Message], int | None, dict[str, list[Any]]]:
     cached = store.cached_balance()
-    return store.get_conversation(conv_id), store.get_thread(conv_id, user_id), cached[0] if cached else None
+    thread = store.get_thread(conv_id, user_id)
+    files = store.attachments_for([m.id for m in thread if m.role == "user"])
+    return store.get_conversation(conv_id), thread, cached[0] if cached else None, files
 
 
 def _coalesce(batch: list[Any]) -> list[Any]:

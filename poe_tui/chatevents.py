@@ -5,7 +5,7 @@ A UI renders these and never reads the store to find out what the session did.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Union
 
 from poe_tui.client.events import ReasoningDelta, Retrying, TextDelta
@@ -25,12 +25,14 @@ class UserSaved:
 
     message: Message
     bot: str
+    attachments: tuple[Any, ...] = ()  # the files stored with it (store Attachment records)
 
 
 @dataclass(frozen=True, slots=True)
 class ReplyStarted:
     message_id: str
     bot: str
+    params: dict[str, Any] = field(default_factory=dict)  # the bot parameters the request carried
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import click
@@ -213,9 +214,15 @@ def _read_prompt(prompt: tuple[str, ...]) -> str:
 @click.option("--reasoning", is_flag=True, help="Also print the bot's reasoning (to stderr).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Give up when nothing arrives for SECONDS: connecting, before the first word, or mid-reply.")
+@click.option("-p", "--param", "param_items", metavar="NAME=VALUE", multiple=True,
+              help="A parameter the bot declares (see `poe-tui models BOT`), e.g. -p reasoning_effort=high. Repeatable.")
+@click.option("-a", "--attach", "attach", metavar="FILE", multiple=True,
+              help="Attach a file: an image, PDF, text or code, audio or video, if the bot takes it. Repeatable.")
+@click.option("--save-media", "save_media", metavar="DIR", type=click.Path(file_okay=False),
+              help="Download every image, audio or video of the reply into DIR and print the saved paths.")
 @click.pass_context
 @handled
-def ask(ctx, prompt, bots, continue_, conversation, system, as_json, reasoning, timeout) -> None:
+def ask(ctx, prompt, bots, continue_, conversation, system, as_json, reasoning, timeout, param_items, attach, save_media) -> None:
     """Ask a bot once; the reply streams to stdout and both turns are saved.
 
     PROMPT is read from stdin when it is `-`, or absent and stdin is not a terminal.
@@ -228,12 +235,50 @@ def ask(ctx, prompt, bots, continue_, conversation, system, as_json, reasoning, 
         raise CliError(f"compare at most {MAX_COMPARE} bots at once.", EXIT_INPUT)
     text = _read_prompt(prompt)
     _require_key(runtime)
+    extras = _Extras(param_items, _read_files(runtime, attach), save_media)
     if len(names) > 1:
-        code = _run(_ask_compare(runtime, text, names, continue_, conversation, system, as_json, timeout))
+        code = _run(_ask_compare(runtime, text, names, continue_, conversation, system, as_json, timeout, extras))
     else:
-        code = _run(_ask(runtime, text, names[0] if names else None, continue_, conversation, system, as_json, reasoning, timeout))
+        code = _run(_ask(runtime, text, names[0] if names else None, continue_, conversation, system, as_json, reasoning, timeout, extras))
     if code:
         ctx.exit(code)
+
+
+@dataclass
+class _Extras:
+    """`ask`'s parameters (-p), files (-a) and media folder (--save-media)."""
+
+    param_items: tuple[str, ...] = ()
+    files: list[Any] = field(default_factory=list)
+    save_media: str | None = None
+
+    async def checked(self, store, client, bot: str) -> dict[str, Any]:
+        """The values to send to `bot`, all checked with the files before any chat request."""
+        from poe_tui import cli_media
+
+        if not self.param_items and not self.files:
+            return {}
+        try:
+            return cli_media.check(await cli_media.find_bot(store, client, bot), bot, self.param_items, self.files)
+        except cli_media.Refused as exc:
+            raise CliError(str(exc), EXIT_INPUT) from None
+
+    async def save(self, client, message, prompt: str) -> list[str] | None:
+        from poe_tui import cli_media
+
+        if not self.save_media or message is None or message.status != "complete":
+            return None
+        paths = await cli_media.save_media(client, message.content, prompt, message.bot or "bot", self.save_media)
+        return [str(p) for p in paths]
+
+
+def _read_files(runtime, paths: tuple[str, ...]) -> list[Any]:
+    from poe_tui import cli_media
+
+    try:
+        return cli_media.read_files(paths, runtime.settings.max_attachment_mb * 1024 * 1024)
+    except cli_media.Refused as exc:
+        raise CliError(str(exc), EXIT_INPUT) from None
 
 
 def _resolve_conversation(store, conversation: str | None, continue_: bool) -> str | None:
@@ -248,7 +293,8 @@ def _resolve_conversation(store, conversation: str | None, continue_: bool) -> s
     return None
 
 
-async def _ask(runtime, text, bot, continue_, conversation, system, as_json, show_reasoning, timeout=None) -> int:
+async def _ask(runtime, text, bot, continue_, conversation, system, as_json, show_reasoning, timeout=None,
+               extras: _Extras | None = None) -> int:
     from poe_tui.chat import ChatSession
     from poe_tui.client import parse_models
 
@@ -266,11 +312,17 @@ async def _ask(runtime, text, bot, continue_, conversation, system, as_json, sho
             known_bots=lambda: [b.get("metadata", {}).get("display_name") or b.get("id") for b in cached if isinstance(b, dict)],
         )
         try:
+            extras = extras or _Extras()
             if conv_id and not bot:
                 await session.open(conv_id)
+            values = await extras.checked(store, client, session.bot)
             if system:
                 await session.set_system_prompt(system)
-            cancelled = await _print_events(session.send(text), outcome, as_json, show_reasoning)
+            cancelled = await _print_events(session.send(text, params=values, files=extras.files), outcome, as_json, show_reasoning)
+            if not cancelled:
+                outcome.media = await extras.save(client, outcome.message, text)
+                if outcome.media and not as_json:
+                    click.echo("\n".join(outcome.media))
         finally:
             if conv_id is None:
                 _drop_if_empty(store, session.conversation_id)
@@ -280,7 +332,8 @@ async def _ask(runtime, text, bot, continue_, conversation, system, as_json, sho
     return _report(outcome, as_json)
 
 
-async def _ask_compare(runtime, text, bots, continue_, conversation, system, as_json, timeout=None) -> int:
+async def _ask_compare(runtime, text, bots, continue_, conversation, system, as_json, timeout=None,
+                       extras: _Extras | None = None) -> int:
     """Several bots at once: each reply is printed under its bot's name once complete (or as one
     JSON line); all are saved as alternatives to each other. Exit 0 when every one completed."""
     import asyncio
@@ -297,11 +350,13 @@ async def _ask_compare(runtime, text, bots, continue_, conversation, system, as_
         client.know_bots(parse_models(store.cached_bots()[0]))
         session = ChatSession(store, client, bot=bots[0], conversation_id=conv_id)
         try:
+            extras = extras or _Extras()
             if conv_id:
                 await session.open(conv_id)
+            values = [await extras.checked(store, client, b) for b in bots][0]  # each bot must take them
             if system:
                 await session.set_system_prompt(system)
-            async for event in session.compare(text, bots):
+            async for event in session.compare(text, bots, params=values, files=extras.files):
                 if isinstance(event, Column) and isinstance(event.event, (ReplyFinished, ReplyFailed)):
                     ends.append(event.event)
                     _print_column(event.bot, event.event, as_json)
@@ -363,6 +418,7 @@ class _Outcome:
     balance: int | None = None
     save_error: Any = None
     saved_chars: int | None = None
+    media: list[str] | None = None  # paths --save-media wrote
 
 
 async def _print_events(events, outcome: _Outcome, as_json: bool, show_reasoning: bool) -> bool:
@@ -463,6 +519,7 @@ def _report(outcome: _Outcome, as_json: bool) -> int:
                 "points": message.points,
                 "balance": outcome.balance,
                 "saved_chars": outcome.saved_chars if outcome.save_error else len(message.content),
+                **({"media": outcome.media} if outcome.media is not None else {}),
             }
         )
     if outcome.save_error:
@@ -498,12 +555,14 @@ def _unsaved_notice(save_error: Any, saved_chars: int) -> str:
 
 
 @cli.command(epilog=EXIT_CODES)
+@click.argument("bot_name", metavar="[BOT]", required=False)
 @click.option("--search", metavar="TEXT", help="Only bots whose name or description contains TEXT.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 @handled
-def models(ctx, search, as_json) -> None:
-    """List the bots the API offers (vision, reasoning, context, price)."""
+def models(ctx, bot_name, search, as_json) -> None:
+    """List the bots the API offers (vision, reasoning, context, price); with BOT, what that bot
+    takes and gives and the parameters it declares (for `ask -p`)."""
     from poe_tui.client import Bot, PoeError, parse_models
     from poe_tui.textsafe import one_line
 
@@ -523,6 +582,9 @@ def models(ctx, search, as_json) -> None:
             raise
         click.echo(f"poe-tui: {describe_error(exc)}; showing the cached list.", err=True)
         bots = parse_models(cached)
+    if bot_name:
+        _describe_bot(bots, clean_arg(bot_name), as_json)
+        return
     if search:
         needle = search.lower()
         bots = [b for b in bots if needle in b.id.lower() or needle in b.display_name.lower() or needle in b.description.lower()]
@@ -536,6 +598,24 @@ def models(ctx, search, as_json) -> None:
         click.echo(f"{one_line(b.display_name, 40):40} {flags} {ctxlen:>6}  {price}")
     if not bots:
         click.echo("poe-tui: no bot matches.", err=True)
+
+
+def _describe_bot(bots: list[Any], name: str, as_json: bool) -> None:
+    from poe_tui import cli_media
+    from poe_tui.chat import suggest_bots
+    from poe_tui.textsafe import strip_terminal_controls
+
+    lowered = name.lower()
+    bot = next((b for b in bots if lowered in (b.id.lower(), b.display_name.lower())), None)
+    if bot is None:
+        close = suggest_bots(name, [b.display_name for b in bots])
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        raise CliError(f"no bot named {name!r}.{hint}", EXIT_NOT_FOUND)
+    if as_json:
+        _dump(bot.raw or {"id": bot.id})
+        return
+    for line in cli_media.describe(bot):
+        click.echo(strip_terminal_controls(line))
 
 
 @cli.command(epilog=EXIT_CODES)

@@ -26,6 +26,9 @@ MAX_RETRY_AFTER = 60.0  # a longer Retry-After fails at once ("try again in 1 h"
 # Points: ask before sending a message estimated above this; warn in the footer below that (0: never).
 CONFIRM_ABOVE = 500
 LOW_BALANCE = 1000
+# Attachments and media: the largest file a message takes (the service's own limit is near 50 MB;
+# a base64 body of that size is slow to send and to keep), and whether images show inline.
+MAX_ATTACHMENT_MB = 20
 
 
 class ConfigError(Exception):
@@ -73,6 +76,9 @@ class Settings:
     max_retries: int = 4
     confirm_above: int = CONFIRM_ABOVE
     low_balance: int = LOW_BALANCE
+    max_attachment_mb: int = MAX_ATTACHMENT_MB
+    media_dir: str | None = None  # where saved media go (None: the user's Downloads, else home)
+    inline_images: bool = True  # image previews in the transcript, where the terminal can show them
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s), e.g. {"send": "enter"}
     api_key_source: str = "none"  # "flag", "env", "file" or "none": for messages, never the key itself
 
@@ -129,6 +135,28 @@ def _points(data: dict[str, Any], key: str, default: int) -> int:
     return value
 
 
+def _media_settings(data: dict[str, Any]) -> dict[str, Any]:
+    limit = data.get("max_attachment_mb", MAX_ATTACHMENT_MB)
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ConfigError(f"{config_path()}: 'max_attachment_mb' must be a whole number of megabytes (1 or more)")
+    folder = data.get("media_dir")
+    if folder is not None and (not isinstance(folder, str) or not folder.strip()):
+        raise ConfigError(f"{config_path()}: 'media_dir' must be a folder path")
+    inline = data.get("inline_images", True)
+    if not isinstance(inline, bool):
+        raise ConfigError(f"{config_path()}: 'inline_images' must be true or false")
+    return {"max_attachment_mb": limit, "media_dir": folder, "inline_images": inline}
+
+
+def media_dir(settings: Settings) -> Path:
+    """Where saved media go: the setting, else the user's Downloads folder, else home."""
+    if settings.media_dir:
+        return Path(os.path.expanduser(settings.media_dir))
+    from platformdirs import user_downloads_dir
+
+    return Path(user_downloads_dir())
+
+
 def load_settings(
     *, api_key: str | None = None, base_url: str | None = None, path: Path | None = None
 ) -> Settings:
@@ -161,6 +189,7 @@ def load_settings(
     return Settings(
         **times,
         **points,
+        **_media_settings(data),
         api_key=key.strip() if key else None,
         base_url=str(url).rstrip("/"),
         default_bot=str(data.get("default_bot") or DEFAULT_BOT),

@@ -236,10 +236,118 @@ class _Usage:
         points = estimate_for(self.find_bot(name), tokens)
         return None if points is None else Estimate(name, points, tokens)
 
+# ====================================================================== parameters, attachments, media
+#
+# A bot's parameters are checked against its own schema before anything is sent (the service
+# answers 400 to undeclared keys and out-of-enum values); files against its input modalities
+# and the size limit. Media in replies are fetched without the API key and saved under names
+# that never overwrite.
+
+from poe_tui.attachments import AttachmentError, Draft  # noqa: E402,F401  (the screens' vocabulary)
+from poe_tui.params import ParamError  # noqa: E402,F401
+
+
+class _Media:
+    db: AsyncStore | None
+    client: PoeClient | None
+    session: ChatSession | None
+    runtime: Runtime
+
+    find_bot: Callable[[str], Bot | None]  # _Usage's
+
+    @property
+    def inline_images(self) -> bool:
+        return self.runtime.settings.inline_images
+
+    @property
+    def media_folder(self) -> Path:
+        from poe_tui.config import media_dir
+
+        return media_dir(self.runtime.settings)
+
+    @property
+    def attachment_limit(self) -> int:
+        return self.runtime.settings.max_attachment_mb * 1024 * 1024
+
+    def _conversation(self) -> str | None:
+        return self.session.conversation_id if self.session is not None else None
+
+    async def bot_params(self, bot: str) -> dict[str, Any]:
+        """The values kept for `bot` (in this conversation, else for the bot), minus any the
+        bot no longer declares or accepts."""
+        from poe_tui import params
+
+        stored = await self.db.bot_params(bot, self._conversation())
+        info = self.find_bot(bot)
+        if info is None:
+            return stored
+        kept = {}
+        for name, value in stored.items():
+            try:
+                kept.update(params.check(info, {name: value}))
+            except ParamError:
+                continue
+        return kept
+
+    async def set_bot_params(self, bot: str, values: dict[str, Any]) -> dict[str, Any]:
+        """Check and keep `values` for the bot (and for it in this conversation). Raises ParamError."""
+        from poe_tui import params
+
+        info = self.find_bot(bot)
+        checked = params.check(info, values) if info is not None else dict(values)
+        await self.db.set_bot_params(bot, checked, self._conversation())
+        return checked
+
+    async def params_to_send(self, bot: str) -> dict[str, Any]:
+        """What a request to `bot` carries: its kept values that differ from its defaults."""
+        from poe_tui import params
+
+        return params.non_default(self.find_bot(bot), await self.bot_params(bot))
+
+    def params_label(self, bot: str, values: dict[str, Any]) -> str:
+        """'effort high · web': the non-default values a reply was sent with."""
+        from poe_tui import params
+
+        return params.label(params.non_default(self.find_bot(bot), values))
+
+    async def read_attachment(self, path: str | Path) -> Draft:
+        """Read a file to attach (off the event loop). Raises AttachmentError."""
+        from poe_tui import attachments
+
+        return await asyncio.to_thread(attachments.read, path, self.attachment_limit)
+
+    def check_attachments(self, bot: str, files: list[Any]) -> None:
+        """Raise AttachmentError naming the first file `bot` cannot read."""
+        from poe_tui import attachments
+
+        info = self.find_bot(bot)
+        inputs = info.input_modalities if info is not None else ("text", "image", "file", "audio", "video")
+        attachments.check(info.name if info is not None else bot, inputs, files)
+
+    async def message_extras(self, message_ids: list[str]) -> tuple[dict[str, list[Any]], dict[str, dict[str, Any]]]:
+        """For a thread on screen: message id -> its attachments, and reply id -> the
+        parameters it was sent with."""
+
+        def both(store: Store) -> tuple[dict[str, list[Any]], dict[str, dict[str, Any]]]:
+            return store.attachments_for(message_ids), store.sent_params(message_ids)
+
+        return await self.db.run(both, self.db.sync)
+
+    async def save_media(self, url: str, prompt: str, bot: str, folder: Path | None = None) -> Path:
+        """Download a reply's media item and save it in `folder` (the media folder by default)
+        under a name made of the prompt and the bot. Raises PoeError or OSError."""
+        from poe_tui import media
+
+        item = next(iter(media.find(url)), None) or media.MediaItem("image", url)
+        data, content_type = await self.client.download(item.url)
+        name = media.file_name(prompt, bot, item, content_type)
+        return await asyncio.to_thread(media.save, Path(folder or self.media_folder).expanduser(), name, data)
+
+
 # ====================================================================== the service
 
 
-class PoeService(_Usage):
+class PoeService(_Usage, _Media):
     """Owns the store, the client and the chat session for the app's lifetime."""
 
     def __init__(self, runtime: Runtime, open_store: Callable[[], Store] | None = None) -> None:

@@ -283,6 +283,28 @@ class PoeClient:
         )
         return reply_from_completion(body, model)
 
+    # ------------------------------------------------------------------ media
+
+    async def download(self, url: str, max_bytes: int = 512 * 1024 * 1024) -> tuple[bytes, str | None]:
+        """A media file a reply links to, and its content type. The URL is the bot's, on any
+        host: the API key is never sent with it."""
+        if not url.startswith(("https://", "http://")):
+            raise ProtocolError(f"Not a web address: {url[:80]}")
+        try:
+            async with self._http.stream("GET", url, timeout=httpx.Timeout(60.0, connect=self.connect_timeout)) as resp:
+                if resp.status_code >= 400:
+                    raise PoeError(f"The media file could not be fetched (HTTP {resp.status_code}).", status=resp.status_code)
+                chunks: list[bytes] = []
+                total = 0
+                async for chunk in resp.aiter_bytes():
+                    total += len(chunk)
+                    if total > max_bytes:
+                        raise PoeError("The media file is larger than this app will save.")
+                    chunks.append(chunk)
+                return b"".join(chunks), resp.headers.get("content-type")
+        except httpx.HTTPError as exc:
+            raise ConnectError(f"The media file could not be fetched: {type(exc).__name__}.") from None
+
     # ------------------------------------------------------- account and models
 
     async def list_models(self) -> list[Bot]:

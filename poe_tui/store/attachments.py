@@ -61,3 +61,19 @@ def for_message(db: Connection, message_id: str) -> list[Attachment]:
             f"SELECT {_COLUMNS} FROM attachments WHERE message_id = ? ORDER BY seq", (message_id,)
         ).fetchall()
     return [Attachment(*r) for r in rows]
+
+
+def for_messages(db: Connection, message_ids: list[str]) -> dict[str, list[Attachment]]:
+    """message id -> its attachments, for a whole thread in a few queries."""
+    out: dict[str, list[Attachment]] = {}
+    with db.read() as conn:
+        for start in range(0, len(message_ids), 500):
+            chunk = message_ids[start:start + 500]
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM attachments WHERE message_id IN ({', '.join('?' * len(chunk))}) ORDER BY seq",
+                chunk,
+            ).fetchall()
+            for row in rows:
+                record = Attachment(*row)
+                out.setdefault(record.message_id, []).append(record)
+    return out

@@ -241,6 +241,32 @@ V6_LEDGER = (
 # conversation reopens where it was left, and export writes what was on screen.
 V7_CHOSEN_BRANCH = ("ALTER TABLE conversations ADD COLUMN leaf_id TEXT",)
 
+# 8: bot parameters. The values a person set for a bot (`scope` '') and for a bot within one
+# conversation (`scope` = its id, gone with it), and the values each reply was sent with, so its
+# header shows them after a restart.
+V8_PARAMS = (
+    """
+    CREATE TABLE bot_params (
+        scope TEXT NOT NULL,
+        bot TEXT NOT NULL COLLATE NOCASE,
+        params TEXT NOT NULL,
+        updated_at REAL NOT NULL,
+        PRIMARY KEY (scope, bot)
+    )
+    """,
+    """
+    CREATE TRIGGER conversations_params_delete AFTER DELETE ON conversations BEGIN
+        DELETE FROM bot_params WHERE scope = old.id;
+    END
+    """,
+    """
+    CREATE TABLE message_params (
+        message_id TEXT PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+        params TEXT NOT NULL
+    )
+    """,
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Migration:
@@ -257,6 +283,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "the conversation's chosen bot", V5_CHOSEN_BOT),
     Migration(6, "points ledger", V6_LEDGER),
     Migration(7, "the chosen branch", V7_CHOSEN_BRANCH),
+    Migration(8, "bot parameters", V8_PARAMS),
 )
 LATEST = MIGRATIONS[-1].version
 

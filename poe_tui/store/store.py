@@ -17,6 +17,7 @@ from . import caches as _caches
 from . import conversations as _conversations
 from . import ledger as _ledger
 from . import messages as _messages
+from . import params as _params
 from . import search as _search
 from .dbfile import move_aside
 from .connection import Connection
@@ -238,6 +239,28 @@ class Store:
 
     def attachments(self, message_id: str) -> list[Attachment]:
         return _attachments.for_message(self._db, message_id)
+
+    def attachments_for(self, message_ids: list[str]) -> dict[str, list[Attachment]]:
+        return _attachments.for_messages(self._db, message_ids)
+
+    # bot parameters
+
+    def bot_params(self, bot: str, conversation_id: str | None = None) -> dict[str, Any]:
+        """The values set for `bot` in this conversation, else for the bot ({} when none)."""
+        return _params.values(self._db, bot, conversation_id)
+
+    def set_bot_params(self, bot: str, values: dict[str, Any], conversation_id: str | None = None) -> None:
+        """Keep `values` for the bot, and for the bot in `conversation_id` when given."""
+        with self.transaction():
+            _params.set_values(self._db, self.clock, bot, values)
+            if conversation_id is not None:
+                _params.set_values(self._db, self.clock, bot, values, conversation_id)
+
+    def set_sent_params(self, message_id: str, values: dict[str, Any]) -> None:
+        _params.set_sent(self._db, message_id, values)
+
+    def sent_params(self, message_ids: list[str]) -> dict[str, dict[str, Any]]:
+        return _params.sent(self._db, message_ids)
 
     # the points ledger
 
