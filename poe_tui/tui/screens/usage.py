@@ -10,6 +10,7 @@ never markup. Dismisses with (conversation_id, message_id) or None.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +67,11 @@ class UsageScreen(Screen[UsageResult]):
         self._more = False
         self._loading_more = False
         self._note = ""
+        self._filled: set[str] = set()  # tables are filled when first shown (opening stays fast)
+        try:  # read while the screen is being built: its first frame can show the figures
+            self._reading: asyncio.Task | None = asyncio.get_running_loop().create_task(service.usage_report(PAGE))
+        except RuntimeError:
+            self._reading = None
 
     def compose(self) -> ComposeResult:
         from textual_plotext import PlotextPlot
@@ -84,7 +90,7 @@ class UsageScreen(Screen[UsageResult]):
         yield Static(id="usage-status")
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         bots = self.query_one("#bots-table", DataTable)
         bots.add_column("Bot", key="bot")
         bots.add_column("Points", key="points")
@@ -93,7 +99,10 @@ class UsageScreen(Screen[UsageResult]):
         charges = self.query_one("#charges-table", DataTable)
         for label in ("When", "Bot", "Points", "Conversation", "Match"):
             charges.add_column(label, key=label.lower())
-        self.load()
+        if self._reading is not None:
+            await self._show_read(self._reading)
+        else:
+            self.load()
         if self._refresh_on_mount:
             self.refresh_ledger()
 
@@ -101,8 +110,11 @@ class UsageScreen(Screen[UsageResult]):
 
     @work(exclusive=True, group="usage-load", description="read the ledger")
     async def load(self) -> None:
+        await self._show_read(self.service.usage_report(PAGE))
+
+    async def _show_read(self, reading: Any) -> None:
         try:
-            report = await self.service.usage_report(PAGE)
+            report = await reading
         except StoreError as exc:
             self._status(f"Cannot read the ledger: {one_line(str(exc), 120)}")
             return
@@ -144,13 +156,22 @@ class UsageScreen(Screen[UsageResult]):
         self.query_one("#usage-totals", Static).update(Content.assemble(*parts))
         self._draw_days(report)
         self._draw_balance(report)
-        self._fill_bots(report)
         self._charges = list(report.charges)
         self._more = len(self._charges) < report.count
-        table = self.query_one("#charges-table", DataTable)
-        table.clear()
-        self._add_charge_rows(self._charges)
+        self._filled.clear()
+        self._fill(self.query_one(TabbedContent).active)
         self._status()
+
+    def _fill(self, pane: str) -> None:
+        """The bot and charge tables are filled when their tab is first shown."""
+        if self.report is None or pane in self._filled or pane not in ("bots", "charges"):
+            return
+        self._filled.add(pane)
+        if pane == "bots":
+            self._fill_bots(self.report)
+        else:
+            self.query_one("#charges-table", DataTable).clear()
+            self._add_charge_rows(self._charges)
 
     def _colour(self, name: str) -> tuple[int, int, int]:
         from textual.color import Color
@@ -250,6 +271,7 @@ class UsageScreen(Screen[UsageResult]):
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
         self._status()
         pane = event.pane.id
+        self._fill(pane)
         if pane in ("bots", "charges"):
             self.query_one(f"#{pane}-table", DataTable).focus()
 
