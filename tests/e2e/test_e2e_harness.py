@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import termios
+
 from e2ehelpers import PROMPT_HINT
 
 
@@ -11,6 +13,8 @@ def test_demo_starts_echoes_typing_and_quits_cleanly(tui):
     term.type("hello e2e", delay=0.01)
     term.wait_for("hello e2e")
     assert term.quit() == 0
+    lflag = termios.tcgetattr(term.proc.fd)[3]  # the shell gets its echo and line editing back
+    assert lflag & termios.ECHO and lflag & termios.ICANON
 
 
 def test_standalone_emulator_serves_the_app(standalone_emulator, tui_on):
