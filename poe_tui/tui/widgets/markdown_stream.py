@@ -25,14 +25,19 @@ _FENCE = re.compile(r"^ {0,3}(```|~~~)", re.MULTILINE)
 def next_cut(text: str, size: int = FREEZE_AT) -> int | None:
     """Where the first segment of `text` ends: just after the first paragraph break at or past
     `size` characters that is outside a code fence and followed by unindented text. Depends on
-    the text alone, so streaming (which sees prefixes) cuts exactly where a reload does."""
+    the text alone, so streaming (which sees prefixes) cuts exactly where a reload does.
+    Fences are counted once, as the search goes (linear in the text)."""
+    scanned = text.rfind("\n", 0, size) + 1  # a line start: no fence straddles it
+    fences = len(_FENCE.findall(text, 0, scanned))
     pos = size
     while True:
         pos = text.find("\n\n", pos)
         if pos == -1:
             return None
         cut = pos + 2
-        if text[cut:cut + 1] not in (" ", "\t", "\n", "") and len(_FENCE.findall(text, 0, cut)) % 2 == 0:
+        fences += len(_FENCE.findall(text, scanned, cut))
+        scanned = cut
+        if text[cut:cut + 1] not in (" ", "\t", "\n", "") and fences % 2 == 0:
             return cut
         pos = cut - 1
 
@@ -111,17 +116,21 @@ class StreamingMarkdown(Hollow):
             return
         self.source += text
         self._live_text += text
-        relayout = self._live.update(self._live_text)
-        if relayout or len(self._live_text) > FREEZE_LATEST:
+        if len(self._live_text) > FREEZE_LATEST and self._freeze():  # a fast stream: parse it once
+            return
+        if self._live.update(self._live_text):
             self._freeze()
 
-    def _freeze(self) -> None:
+    def _freeze(self) -> bool:
+        """Move closed segments to the frozen widget; False when there is none yet."""
         segments = split_segments(self._live_text)
-        if len(segments) > 1:
-            self._live_text = segments[-1]
-            self._frozen.extend(segments[:-1])
-            self._live.set_class(True, "-after")
-            self._live.update(self._live_text)
+        if len(segments) == 1:
+            return False
+        self._live_text = segments[-1]
+        self._frozen.extend(segments[:-1])
+        self._live.set_class(True, "-after")
+        self._live.update(self._live_text)
+        return True
 
     def finish(self) -> None:
         """Streaming is over: close what can be closed, drop the reserved lines."""
