@@ -47,6 +47,23 @@ async def send(pilot, text: str) -> None:
     await pilot.pause()
 
 
+async def usage(pilot, runtime) -> None:
+    """The usage screen over a month of charges (the demo's emulator seeded with a past month)."""
+    from poe_tui.emulator import seed_history
+    from poe_tui.tui.screens.usage import UsageScreen
+
+    app = pilot.app
+    state = runtime._emulator.state  # the demo's in-process emulator
+    if len(state.history()) < 50:
+        seed_history(state, 400)
+    await pilot.press("f4")
+    await wait(pilot, lambda: isinstance(app.screen, UsageScreen) and "up to date" in str(app.screen.query_one("#usage-status").render()))
+    await pilot.pause(0.3)
+    app.clear_notifications()
+    await shoot(app, "12-usage")
+    await pilot.press("escape")
+
+
 async def main() -> None:
     from poe_tui.runtime import Runtime
     from poe_tui.tui.app import PoeApp
@@ -116,6 +133,8 @@ async def main() -> None:
             app.clear_notifications()
             await shoot(app, "11-branch-versions")
             await pilot.press("ctrl+b")
+
+            await usage(pilot, runtime)
     finally:
         runtime.close()
 

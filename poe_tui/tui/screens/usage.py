@@ -138,9 +138,13 @@ class UsageScreen(Screen[UsageResult]):
             self._note = f"Could not save new charges: {one_line(str(exc), 80)}"
             self._status()
             return
-        new = got.added + got.updated
+        left = self.report.balance[-1][1] if self.report and self.report.balance else None
+        try:  # the balance line ends at the balance now
+            balance_moved = await self.service.refresh_balance() != left
+        except PoeError:
+            balance_moved = False
         self._note = f"up to date, {got.added:,} new" if got.added else "up to date"
-        if new:
+        if got.added or got.updated or balance_moved:
             self.load()
         else:
             self._status()
