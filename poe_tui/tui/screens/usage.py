@@ -232,11 +232,11 @@ class UsageScreen(Screen[UsageResult]):
     def _add_charge_rows(self, charges: list[Any]) -> None:
         table = self.query_one("#charges-table", DataTable)
         for c in charges:
-            where = one_line(c.conversation_title or "Untitled", 40) if c.conversation_id else "—"
+            where = one_line(c.conversation_title or "Untitled", 26) if c.conversation_id else "—"
             points = "pending" if c.pending else f"{c.cost_points:,}"
             table.add_row(
                 Text(time.strftime("%m-%d %H:%M", time.localtime(c.created_at))),
-                Text(one_line(c.bot_name, 24)),
+                Text(one_line(c.bot_name, 20)),
                 Text(points, justify="right"),
                 Text(where, style="" if c.conversation_id else "dim"),
                 Text(MATCH_LABEL.get(c.match, ""), style="dim"),
@@ -321,10 +321,12 @@ def _whole_number_ticks(plt: Any, low: int, high: int, count: int = 5) -> None:
 
 
 def cost_question(estimate: Any, limit: int) -> str:
+    """Short lines, broken here: the dialog fits an 80-column terminal without rewrapping."""
     return (
-        f"Sending this to {one_line(estimate.bot, 40)} costs at least {estimate.points:,} points: "
-        f"the whole thread goes with it ({estimate.tokens:,} tokens at the bot's price).\n\n"
-        f"Messages above {limit:,} points ask first (confirm_above in the config file).\n\nSend it?"
+        f"Sending this to {one_line(estimate.bot, 40)}\n"
+        f"costs at least {estimate.points:,} points: the whole thread\n"
+        f"goes with it ({estimate.tokens:,} tokens at the bot's price).\n\n"
+        f"Messages above {limit:,} points ask first\n(confirm_above in the config file).\n\nSend it?"
     )
 
 

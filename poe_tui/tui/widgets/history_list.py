@@ -51,10 +51,10 @@ def conversation_row(c: ConversationSummary, now: float) -> Content:
     ]
     if c.shown_bot:
         parts.append((f"  {one_line(c.shown_bot, 50)}", "$text-accent"))
+    if c.points:  # before the message count: on a narrow screen the row's end is cut
+        parts.append((f"  {c.points:,} pts", "$text-warning"))
     if c.message_count:
         parts.append((f"  {c.message_count} msg" + ("s" if c.message_count != 1 else ""), _MUTED))
-    if c.points:
-        parts.append((f"  {c.points:,} pts", "$text-warning"))
     if c.archived:
         parts.append(("  archived", "italic dim"))
     return Content.assemble(*parts)
