@@ -203,6 +203,13 @@ class Terminal:
             self.write(key_bytes(key))
             time.sleep(max(delay, ESC_GAP) if key == "escape" else delay)
 
+    def resize(self, cols: int, rows: int) -> None:
+        """Resize the terminal, as dragging the window's edge does (the app gets SIGWINCH)."""
+        with self._lock:
+            self.cols, self.rows = cols, rows
+            self.screen.resize(rows, cols)
+        self.proc.setwinsize(rows, cols)
+
     # -- the end -----------------------------------------------------------------------------
 
     @property

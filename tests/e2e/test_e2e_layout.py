@@ -10,10 +10,15 @@ SIDEBAR_MARK = "Search bots"  # the bot list's search box
 WHOLE_ENDINGS = ("points", "pts", "bots", "history", "new", "help", "cancel", "…", "offline")
 
 
-def assert_footer_whole(term, width: int) -> None:
+def footer_whole(term, width: int) -> bool:
     text = footer(term).strip()
-    assert text.startswith("● ") and "points" in text, text
-    assert len(footer(term).rstrip()) <= width - 1 and text.endswith(WHOLE_ENDINGS), f"footer cut off: {text!r}"
+    return (text.startswith("● ") and "points" in text and len(footer(term).rstrip()) <= width - 1
+            and text.endswith(WHOLE_ENDINGS))
+
+
+def assert_footer_whole(term, width: int) -> None:
+    """The footer fits (after the repaint that follows a resize or a change has landed)."""
+    term.wait_for(lambda t: footer_whole(t, width), timeout=3)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=["80x24", "60x20"])
@@ -44,8 +49,18 @@ def test_footer_fits_at_60_columns_while_a_reply_streams(tui):
     send(term, "/model Demo-Long")
     send(term, "a long story please")
     term.wait_for("#2", timeout=10)  # Demo-Long streams for seconds from here
-    text = footer(term).rstrip()
-    assert "points" in text and len(text) <= 59 and text.endswith(WHOLE_ENDINGS), f"footer cut off: {text!r}"
+    assert_footer_whole(term, 60)
     term.press("escape")
     wait_idle(term)
+    assert term.quit() == 0
+
+
+def test_the_bot_list_follows_the_window_as_it_is_resized(app):
+    term = app(cols=120, rows=30)
+    assert SIDEBAR_MARK in term.text
+    term.resize(80, 24)
+    term.wait_for(SIDEBAR_MARK, timeout=5, gone=True)
+    assert_footer_whole(term, 80)
+    term.resize(120, 30)
+    term.wait_for(SIDEBAR_MARK, timeout=5)
     assert term.quit() == 0
