@@ -172,6 +172,42 @@ async def test_history_rows_show_what_each_conversation_cost(make_app, emulator)
         assert f"{points:,} pts" in screen_text(app)
 
 
+async def test_a_failed_fetch_says_so_and_keeps_the_ledger(make_app, seeded, emulator):
+    from poe_tui.emulator.faults import Fault
+    from poe_tui.tui.screens.usage import UsageScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        screen = await open_usage(pilot)
+        before = screen.report.totals
+        await pilot.press("escape")
+        emulator.state.inject(Fault(endpoint="history", status=503, times=10))
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: isinstance(app.screen, UsageScreen), what="the usage screen")
+        screen = app.screen
+        await wait_for(pilot, lambda: "could not fetch new charges, ledger unchanged" in screen_text(app),
+                       what="the failure")
+        assert screen.report.totals == before and screen.report.count == 300
+
+
+async def test_the_chart_follows_the_theme(make_app, seeded):
+    from textual.color import Color
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        screen = await open_usage(pilot)
+        bars = lambda: screen.query_one("#days-chart").plt.monitor.color  # noqa: E731  (plotext's record)
+        primary = lambda: Color.parse(app.theme_variables["primary"]).rgb  # noqa: E731
+        assert tuple(primary()) in bars()[0]
+        dark = primary()
+        app.theme = "poe-light"
+        await pilot.pause()
+        assert primary() != dark
+        assert tuple(primary()) in bars()[0]
+
+
 def test_usage_screen_snapshot(make_app, seeded, snap_compare):
     async def run(pilot):
         await ready(pilot)

@@ -99,6 +99,7 @@ class UsageScreen(Screen[UsageResult]):
         charges = self.query_one("#charges-table", DataTable)
         for label in ("When", "Bot", "Points", "Conversation", "Match"):
             charges.add_column(label, key=label.lower())
+        self.app.theme_changed_signal.subscribe(self, self._recolour)
         if self._reading is not None:
             await self._show_read(self._reading)
         else:
@@ -131,7 +132,7 @@ class UsageScreen(Screen[UsageResult]):
         try:
             got = await self.service.refresh_ledger()
         except PoeError as exc:
-            self._note = f"Could not fetch new charges ({one_line(exc.message, 80)}): the ledger is unchanged."
+            self._note = f"could not fetch new charges, ledger unchanged: {one_line(exc.message, 80)}"
             self._status()
             return
         except StoreError as exc:
@@ -176,6 +177,12 @@ class UsageScreen(Screen[UsageResult]):
         else:
             self.query_one("#charges-table", DataTable).clear()
             self._add_charge_rows(self._charges)
+
+    def _recolour(self, theme: Any) -> None:
+        """The charts take the theme's colours when drawn: draw them again in the new ones."""
+        if self.report is not None:
+            self._draw_days(self.report)
+            self._draw_balance(self.report)
 
     def _colour(self, name: str) -> tuple[int, int, int]:
         from textual.color import Color
