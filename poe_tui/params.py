@@ -42,18 +42,18 @@ def choices(param: BotParameter) -> list[Any]:
     return list(param.schema.get("enum") or [])
 
 
-def _show(value: Any) -> str:
+def shown(value: Any) -> str:
     return json.dumps(value) if isinstance(value, bool) or value is None else str(value)
 
 
 def _range(param: BotParameter) -> str:
     low, high = param.schema.get("minimum"), param.schema.get("maximum")
     if low is not None and high is not None:
-        return f"from {_show(low)} to {_show(high)}"
+        return f"from {shown(low)} to {shown(high)}"
     if low is not None:
-        return f"{_show(low)} or more"
+        return f"{shown(low)} or more"
     if high is not None:
-        return f"{_show(high)} or less"
+        return f"{shown(high)} or less"
     return ""
 
 
@@ -61,7 +61,7 @@ def allowed(param: BotParameter) -> str:
     """What the parameter takes, in words: 'none, low, medium, high', 'true or false', ..."""
     k = kind(param)
     if k == "enum":
-        return ", ".join(_show(v) for v in choices(param))
+        return ", ".join(shown(v) for v in choices(param))
     if k == "boolean":
         return "true or false"
     if k in ("integer", "number"):
@@ -85,10 +85,10 @@ def coerce(param: BotParameter, raw: Any, bot: str = "the bot") -> Any:
     """A typed value from what a person typed (or a value already typed): raises ParamError
     naming the allowed values."""
     k = kind(param)
-    bad = ParamError(f"{param.name} for {bot} cannot be {_show(raw)!s}: it takes {allowed(param)}.")
+    bad = ParamError(f"{param.name} for {bot} cannot be {shown(raw)!s}: it takes {allowed(param)}.")
     if k == "enum":
         for option in choices(param):
-            if raw == option or (isinstance(raw, str) and raw.strip().lower() == _show(option).lower()):
+            if raw == option or (isinstance(raw, str) and raw.strip().lower() == shown(option).lower()):
                 return option
         raise bad
     if k == "boolean":
@@ -151,14 +151,14 @@ def non_default(bot: Bot | None, values: Mapping[str, Any]) -> dict[str, Any]:
 def label(values: Mapping[str, Any]) -> str:
     """'effort high · web': what a reply header shows of the values it was sent with."""
     bits = []
-    for name, value in values.items():
+    for name, value in sorted(values.items(), key=lambda kv: isinstance(kv[1], bool)):  # switches last
         short = SHORT_NAMES.get(name, name.replace("_", " "))
         if value is True:
             bits.append(short)
         elif value is False:
             bits.append(f"no {short}")
         else:
-            bits.append(f"{short} {_show(value)}")
+            bits.append(f"{short} {shown(value)}")
     return " · ".join(bits)
 
 
@@ -168,7 +168,7 @@ def describe(bot: Bot) -> list[str]:
     for param in bot.parameters:
         line = f"{param.name}: {allowed(param)}"
         if param.default_value is not None:
-            line += f" (default {_show(param.default_value)})"
+            line += f" (default {shown(param.default_value)})"
         if param.description:
             line += f" - {param.description}"
         lines.append(line)

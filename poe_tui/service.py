@@ -333,6 +333,11 @@ class _Media:
 
         return await self.db.run(both, self.db.sync)
 
+    async def fetch_media(self, url: str, max_bytes: int = 32 * 1024 * 1024) -> bytes:
+        """A media item's bytes (for a preview). Raises PoeError."""
+        data, _ = await self.client.download(url, max_bytes)
+        return data
+
     async def save_media(self, url: str, prompt: str, bot: str, folder: Path | None = None) -> Path:
         """Download a reply's media item and save it in `folder` (the media folder by default)
         under a name made of the prompt and the bot. Raises PoeError or OSError."""

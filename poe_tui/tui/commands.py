@@ -23,6 +23,10 @@ SLASH_COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand("compare", "BOT BOT [BOT…]", "send the next message to 2-4 bots at once, side by side"),
     SlashCommand("pick", "N", "continue with reply N of a comparison"),
     SlashCommand("copy", "[N | code [N]]", "copy the last reply, message N, or a code block"),
+    SlashCommand("params", "", "the current bot's parameters (reasoning effort, web search…)"),
+    SlashCommand("attach", "PATH", "attach a file to the next message (image, PDF, text, audio, video)"),
+    SlashCommand("detach", "[N]", "take attachment N (default: all) off the next message"),
+    SlashCommand("save", "[DIR]", "save the last reply's images, audio and video (into DIR)"),
     SlashCommand("export", "", "write this conversation to a Markdown file"),
     SlashCommand("theme", "NAME", "switch theme (remembered)"),
     SlashCommand("help", "", "keys and commands"),
@@ -53,7 +57,7 @@ def complete(text: str) -> list[SlashCommand]:
     return [c for c in SLASH_COMMANDS if c.name.startswith(prefix)]
 
 
-ARGUMENT_COMPLETED = frozenset({"model", "theme", "retry"})
+ARGUMENT_COMPLETED = frozenset({"model", "theme", "retry", "attach", "save"})
 
 
 def argument(text: str) -> tuple[str, str] | None:

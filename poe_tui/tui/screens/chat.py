@@ -23,6 +23,8 @@ from poe_tui.textsafe import one_line
 from poe_tui.tui import commands, keys
 from poe_tui.tui.notices import retry_note
 from poe_tui.tui.screens.chat_commands import SlashCommands
+from poe_tui.tui.screens.chat_media import ChatMedia, complete_path
+from poe_tui.tui.widgets.attachments import AttachmentChips
 from poe_tui.tui.widgets.balance_bar import BalanceBar
 from poe_tui.tui.widgets.conversation import ConversationView
 from poe_tui.tui.widgets.message import ReplyMessage, UserMessage
@@ -47,6 +49,7 @@ class ChatScreen(Screen):
         super().__init__()
         self.bot = bot
         self.commands = SlashCommands(self)
+        self.media = ChatMedia(self)  # parameters, attachments, media in replies
         self._stream: Worker | None = None
         self._picker: ModelPicker | None = None
         self._reply: ReplyMessage | None = None
@@ -73,6 +76,7 @@ class ChatScreen(Screen):
                 yield Static(Content("Loading bots…"), id="picker-placeholder")
             with Vertical(id="chat"):
                 yield ConversationView(id="conversation")
+                yield AttachmentChips(id="attachments")
                 yield Prompt(id="prompt")
         yield BalanceBar(id="balance")
 
@@ -81,6 +85,7 @@ class ChatScreen(Screen):
         self.bar.bot = self.bot
         self.bar.status = "starting…"
         self.bar.low_balance = self.host.service.low_balance  # the footer warns below it
+        ReplyMessage.previews = self.host.service.inline_images
         self._update_hints()
         self.prompt.focus()
         self.set_interval(1.0, self._show_wait)
@@ -126,6 +131,8 @@ class ChatScreen(Screen):
 
     def _complete_argument(self, command: str, typed: str) -> list[str]:
         """Values for `/model …` (fuzzy, like the bot list) and `/theme …` (by name)."""
+        if command in ("attach", "save"):
+            return complete_path(typed, folders_only=command == "save")
         if command == "theme":
             needle = typed.lower()
             names = sorted(self.app.available_themes)
@@ -237,6 +244,7 @@ class ChatScreen(Screen):
             text = event.text.strip()
             if text.startswith("//"):
                 text = text[1:]
+            await self.media.load_values(self.bot)
             if not self.send(text, prompt_text=event.text):
                 self._hand_back(event.text)
             return
@@ -274,21 +282,29 @@ class ChatScreen(Screen):
         if not self.can_send():
             return False
         session = self.host.session
+        from poe_tui.chat import parse_mention
+
+        mention = parse_mention(text.strip())[0]
+        extra = self.media.outgoing(self._compare_next or [mention or self.bot])  # checked: or nothing is sent
+        if extra is None:
+            return False
+        values, files = extra
         if self._compare_next:
             bots, self._compare_next = self._compare_next, None
             self._show_compare_armed()
             self._compare_bots = bots
-            self._start(session.compare(text, bots), prompt_text=prompt_text)
+            self._start(session.compare(text, bots, files=files), prompt_text=prompt_text)
         else:
             from poe_tui.tui.screens.usage import cost_checked  # asks first above confirm_above
 
-            self._start(cost_checked(self, text, session.send(text)), prompt_text=prompt_text)
+            self._start(cost_checked(self, text, session.send(text, params=values, files=files)), prompt_text=prompt_text)
         return True
 
     def start_retry(self, bot: str | None = None) -> None:
         if self.can_send():
             self._target = bot or self.host.session.bot
-            self._start(self.host.session.retry(bot=bot), retry=True)
+            values = self.media.values.get(self._target, {})
+            self._start(self.host.session.retry(bot=bot, params=values), retry=True)
 
     async def begin_edit(self, number: int | None) -> None:
         """Put your message N (default: your last) in the prompt; Enter resends it as a branch."""
@@ -322,7 +338,7 @@ class ChatScreen(Screen):
             self._hand_back(text)
             return
         await self.conversation.load(before)  # the branch forks here: what came after is one version away
-        self._start(self.host.session.edit(original.id, text), prompt_text=text)
+        self._start(self.host.session.edit(original.id, text, params=self.media.values.get(self.bot, {})), prompt_text=text)
 
     def arm_compare(self, bots: list[str]) -> None:
         """The next message goes to these bots at once (an empty list disarms)."""
@@ -428,7 +444,8 @@ class ChatScreen(Screen):
     async def _on_user_saved(self, event: Any) -> None:
         self._unsent = None
         self._target = event.bot
-        await self.conversation.add(UserMessage(event.message))
+        await self.conversation.add(UserMessage(event.message, attachments=event.attachments))
+        await self.media.sent()
         if self._compare_bots:
             from poe_tui.tui.widgets.compare import CompareView
 
@@ -466,6 +483,7 @@ class ChatScreen(Screen):
     async def _on_reply_started(self, event: Any) -> None:
         reply = self._reply or await self._open_reply(event.bot)
         reply.bot = event.bot
+        reply.params_label = self.host.service.params_label(event.bot, event.params)
         reply.set_note("")
         self._last_data_at = time.monotonic()
         self.bar.status = f"{one_line(event.bot, 30)} is answering…"
@@ -594,6 +612,7 @@ class ChatScreen(Screen):
             return
         if self.host.session is not None:
             self.host.session.new_conversation()
+        self.media.forget_values()
         self._compare = None
         if self._editing is not None:
             self._end_edit()
@@ -647,6 +666,7 @@ class ChatScreen(Screen):
             app.notice(str(exc), severity="error")
             return
         self._compare = None
+        self.media.forget_values()
         if self._editing is not None:
             self._end_edit()
         await self.conversation.load(messages, at=at)
@@ -678,6 +698,7 @@ class ChatScreen(Screen):
                 widget.set_note(f"‹ {at}/{count} ›  {older} / {newer}: other versions")
             elif widget.note.startswith("‹"):
                 widget.set_note("")
+        await self.media.decorate()
 
     def _last_fork(self) -> Any:
         """The last message on screen that has other versions (the keys' target)."""
@@ -814,6 +835,29 @@ class ChatScreen(Screen):
 
     def action_pick_theme(self) -> None:
         self.app.search_themes()
+
+    # ------------------------------------------------------------ parameters, attachments, media
+
+    async def action_params(self) -> None:
+        await self.media.open_params()
+
+    async def action_attach(self) -> None:
+        await self.media.pick_file()
+
+    async def action_save_media(self) -> None:
+        await self.media.save_last()
+
+    async def on_media_list_wanted(self, event: Any) -> None:
+        event.stop()
+        self.run_worker(self.media.wanted(event), group="media")
+
+    async def on_attachment_chips_removed(self, event: AttachmentChips.Removed) -> None:
+        event.stop()
+        await self.media.remove(event.index)
+
+    async def on_prompt_input_path_pasted(self, event: PromptInput.PathPasted) -> None:
+        event.stop()
+        await self.media.attach(event.path)
 
 
 async def _close(events: AsyncIterator[Any]) -> None:

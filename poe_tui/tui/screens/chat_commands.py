@@ -13,6 +13,7 @@ from poe_tui.textsafe import one_line
 
 if TYPE_CHECKING:
     from poe_tui.tui.host import AppHost
+    from poe_tui.tui.screens.chat_media import ChatMedia
     from poe_tui.tui.widgets.conversation import ConversationView
     from poe_tui.tui.widgets.prompt import PromptInput
 
@@ -23,6 +24,7 @@ class CommandHost(Protocol):
     host: AppHost
     conversation: ConversationView
     prompt: PromptInput
+    media: ChatMedia
 
     @property
     def busy(self) -> bool: ...
@@ -202,6 +204,18 @@ class SlashCommands:
             self.app.notice(f"Export as md or json, not “{one_line(arg, 30)}”.", severity="error")
             return
         await self.screen.save_or_export(fmt)
+
+    async def cmd_params(self, arg: str) -> None:
+        await self.screen.media.open_params()
+
+    async def cmd_attach(self, arg: str) -> None:
+        await self.screen.media.attach(arg)
+
+    async def cmd_detach(self, arg: str) -> None:
+        await self.screen.media.detach(arg)
+
+    async def cmd_save(self, arg: str) -> None:
+        await self.screen.media.save_last(arg)
 
     def cmd_theme(self, arg: str) -> None:
         app = self.app

@@ -17,8 +17,12 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Collapsible, Static
 
+from poe_tui.media import find as find_media
+from poe_tui.media import strip as strip_media
 from poe_tui.textsafe import one_line, strip_terminal_controls
+from poe_tui.tui.widgets.attachments import attachment_line
 from poe_tui.tui.widgets.markdown_stream import Hollow, StreamingMarkdown
+from poe_tui.tui.widgets.media import MediaList
 
 if TYPE_CHECKING:
     from poe_tui.store.records import Message
@@ -93,10 +97,11 @@ class UserMessage(Hollow):
     UserMessage { height: auto; }
     """
 
-    def __init__(self, message: Message, number: int | None = None) -> None:
+    def __init__(self, message: Message, number: int | None = None, attachments: tuple = ()) -> None:
         super().__init__(classes="message user")
         self.message = message
         self.number = number
+        self.attachments = list(attachments)  # the files it carried (store records)
 
     def compose(self) -> ComposeResult:
         head = Content.assemble(("You", "bold"), "  ", (clock_time(self.message.created_at), "dim"))
@@ -104,14 +109,24 @@ class UserMessage(Hollow):
             head = Content.assemble(head, "  ", (f"#{self.number}", "dim"))
         yield Static(head, classes="message-header")
         yield Static(shown_text(self.message.content), classes="message-body")
+        if self.attachments:
+            yield attachment_line(self.attachments)
+
+    async def show_attachments(self, files: list) -> None:
+        """The files it carried (known after the thread is loaded)."""
+        self.attachments = list(files)
+        if self.is_mounted and files:
+            await self.mount(attachment_line(self.attachments))
 
 
 class ReplyMessage(Hollow):
-    """A bot's reply. While streaming, text is buffered and flushed every FLUSH_INTERVAL."""
+    """A bot's reply. While streaming, text is buffered and flushed every FLUSH_INTERVAL.
+    Image, audio and video URLs in a finished reply become media rows, each URL shown once."""
 
     DEFAULT_CSS = """
     ReplyMessage { height: auto; }
     """
+    previews = False  # inline image previews (the screen sets it from the settings)
 
     def __init__(self, bot: str, message: Message | None = None, number: int | None = None, *, note: str = "") -> None:
         super().__init__(classes="message reply")
@@ -119,6 +134,7 @@ class ReplyMessage(Hollow):
         self.message = message
         self.number = number
         self.note = note  # e.g. "waiting for Bot…", "rate limited, retrying in 4 s"
+        self.params_label = ""  # the non-default parameters it was sent with: "effort high · web"
         self.streaming = message is None
         self._pending_text: list[str] = []  # raw: stripped at flush, whole escape sequences at once
         self._held = ""
@@ -138,7 +154,10 @@ class ReplyMessage(Hollow):
         if self._reasoning_text:
             yield self._reasoning_box()
         text = strip_terminal_controls(self.message.content) if self.message else ""
-        yield StreamingMarkdown(text, streaming=self.streaming, classes="message-body")
+        items = [] if self.streaming else find_media(text)
+        yield StreamingMarkdown(strip_media(text) if items else text, streaming=self.streaming, classes="message-body")
+        if items:
+            yield MediaList(items, previews=self.previews)
 
     def _reasoning_box(self) -> Collapsible:
         self._reasoning = Static(Content(self._reasoning_text), classes="reasoning-text")
@@ -182,6 +201,8 @@ class ReplyMessage(Hollow):
                 parts += ["  ", ("✖ failed", "bold $error")]
             if msg.status != "complete" and msg.error:
                 parts += ["  ", (one_line(msg.error, 200), "$text-muted")]
+        if self.params_label:
+            parts += ["  ", (one_line(self.params_label, 80), "$text-muted")]
         if self.note:
             parts += ["  ", (one_line(self.note, 120), "italic $text-muted")]
         if self.number is not None:
@@ -243,3 +264,15 @@ class ReplyMessage(Hollow):
         self.note = note
         self.set_class(message.status in ("error", "interrupted"), "-failed")
         self.refresh_header()
+        await self._show_media()
+
+    async def _show_media(self) -> None:
+        """The finished text's media URLs, once each, as rows under a text without them."""
+        items = find_media(self.body.source)
+        if not items or self.query(MediaList):
+            return
+        old = self.body
+        body = StreamingMarkdown(strip_media(old.source), classes="message-body")
+        await self.mount(body, after=old)
+        await old.remove()
+        await self.mount(MediaList(items, previews=self.previews), after=body)

@@ -30,6 +30,28 @@ from poe_tui.tui import commands, keys
 PASTE_THRESHOLD = 10_000  # characters; longer pastes become a chip
 
 
+def pasted_path(text: str) -> str | None:
+    """The file a paste names (a terminal pastes a dropped file as its path, perhaps quoted or
+    as a file:// URL), or None when the paste is text to type."""
+    import os
+    from urllib.parse import unquote, urlsplit
+
+    candidate = text.strip()
+    if not candidate or "\n" in candidate or len(candidate) > 4096:
+        return None
+    if candidate[0] == candidate[-1] and candidate[0] in "'\"" and len(candidate) > 1:
+        candidate = candidate[1:-1]
+    if candidate.startswith("file://"):
+        candidate = unquote(urlsplit(candidate).path)
+    candidate = os.path.expanduser(candidate.replace("\\ ", " "))
+    if not os.path.isabs(candidate):
+        return None
+    try:
+        return candidate if os.path.isfile(candidate) else None
+    except (OSError, ValueError):
+        return None
+
+
 def paste_label(text: str) -> str:
     """The chip shown for a long paste: its size and line count."""
     size = len(text.encode("utf-8", "surrogatepass"))
@@ -50,6 +72,13 @@ class PromptInput(TextArea):
         def __init__(self, text: str) -> None:
             super().__init__()
             self.text = text
+
+    class PathPasted(Message):
+        """A file's path was pasted (or dropped): attach it rather than type it."""
+
+        def __init__(self, path: str) -> None:
+            super().__init__()
+            self.path = path
 
     def __init__(self, *, paste_threshold: int = PASTE_THRESHOLD, **kwargs) -> None:
         super().__init__(
@@ -109,6 +138,11 @@ class PromptInput(TextArea):
 
     async def _on_paste(self, event: events.Paste) -> None:
         event.prevent_default()  # TextArea's handler runs here or not at all
+        path = None if self.read_only else pasted_path(event.text)
+        if path is not None:
+            event.stop()
+            self.post_message(self.PathPasted(path))
+            return
         if self.read_only or len(event.text) <= self.paste_threshold:
             await super()._on_paste(event)
             return

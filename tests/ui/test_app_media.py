@@ -1,0 +1,138 @@
+"""Parameters, attachments and media in the running app, against the emulator: the panel built
+from the schema sets what the request carries and what the header shows; files are checked
+before anything is sent; they survive a bot switch and a restart; a saved image is the bytes
+the emulator served."""
+
+from __future__ import annotations
+
+import httpx
+
+from poe_tui.emulator.media import png
+from uihelpers import ready, screen_text, settle, type_and_send, wait_for
+
+
+async def started(pilot) -> None:
+    app = pilot.app
+    await ready(pilot)
+    await wait_for(pilot, lambda: len(app.bots) > 0 and app.session is not None, what="the bot list")
+
+
+def chat_bodies(emulator):
+    return [r.body for r in emulator.state.chat_requests]
+
+
+async def test_params_panel_sets_what_is_sent_and_shown(make_app, emulator):
+    from textual.widgets import Select, Switch
+
+    from poe_tui.tui.screens.params import ParamsScreen
+
+    app = make_app(bot="GPT-5.4")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await type_and_send(pilot, "/params")
+        await wait_for(pilot, lambda: isinstance(app.screen, ParamsScreen), what="the panel")
+        panel = app.screen
+        assert panel.query_one("#param-reasoning_effort", Select).value == "none"  # the default, shown
+        panel.query_one("#param-reasoning_effort", Select).value = "high"
+        panel.query_one("#param-web_search", Switch).value = True
+        await pilot.pause()
+        await pilot.click("#params-keep")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ParamsScreen), what="the panel to close")
+        await type_and_send(pilot, "think hard")
+        await settle(pilot)
+        body = chat_bodies(emulator)[-1]
+        assert body["reasoning_effort"] == "high" and body["web_search"] is True
+        assert "verbosity" not in body  # its default is not sent
+        assert "effort high · web" in screen_text(app)
+    # Kept for the bot: a new start sends them again.
+    async with make_app(bot="GPT-5.4").run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await type_and_send(pilot, "again")
+        await settle(pilot)
+        assert chat_bodies(emulator)[-1]["reasoning_effort"] == "high"
+
+
+async def test_a_bad_value_is_refused_in_the_panel(make_app, emulator):
+    from textual.widgets import Input, Static
+
+    from poe_tui.tui.screens.params import ParamsScreen
+
+    app = make_app(bot="Demo-Echo")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: isinstance(app.screen, ParamsScreen), what="the panel")
+        app.screen.query_one("#param-thinking_budget", Input).value = "99999"
+        await pilot.click("#params-keep")
+        await pilot.pause()
+        assert isinstance(app.screen, ParamsScreen)  # still open: nothing kept
+        error = str(app.screen.query_one("#params-error", Static).render())
+        assert "a number from 0 to 8192" in error
+        assert chat_bodies(emulator) == []
+
+
+async def test_a_file_the_bot_cannot_read_is_refused_before_sending(make_app, emulator, tmp_path):
+    (tmp_path / "fox.png").write_bytes(png("feedface0000"))
+    app = make_app(bot="GLM-5")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await type_and_send(pilot, f"/attach {tmp_path / 'fox.png'}")
+        await wait_for(pilot, lambda: app.chat_screen.media.files, what="the chip")
+        assert "fox.png · image" in screen_text(app)
+        await type_and_send(pilot, "what is this?")
+        await pilot.pause(0.2)
+        assert chat_bodies(emulator) == []
+        assert any(n.message == "GLM-5 reads text only: pick a bot marked V for fox.png (image)." for n in app._notifications)
+        assert app.chat_screen.prompt.text == "what is this?"  # handed back, chip kept
+        assert len(app.chat_screen.media.files) == 1
+
+
+async def test_attachments_survive_a_bot_switch_and_a_restart(make_app, emulator, tmp_path):
+    (tmp_path / "fox.png").write_bytes(png("feedface0000"))
+    (tmp_path / "doc.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    app = make_app(bot="Claude-Sonnet-4.6")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await type_and_send(pilot, f"/attach {tmp_path / 'fox.png'}")
+        app.chat_screen.prompt.post_message(app.chat_screen.prompt.PathPasted(str(tmp_path / "doc.pdf")))  # a pasted path
+        await wait_for(pilot, lambda: len(app.chat_screen.media.files) == 2, what="two chips")
+        await type_and_send(pilot, "read these")
+        await settle(pilot)
+        assert [p["type"] for p in chat_bodies(emulator)[-1]["messages"][-1]["content"]] == ["text", "image_url", "file"]
+        assert app.chat_screen.media.files == []  # the chips went with the message
+        await type_and_send(pilot, "/model Demo-Echo")
+        await type_and_send(pilot, "and you?")
+        await settle(pilot)
+        first = chat_bodies(emulator)[-1]["messages"][0]["content"]
+        assert [p["type"] for p in first] == ["text", "image_url", "file"]
+        assert "fox.png · image" in screen_text(app) and "doc.pdf · PDF" in screen_text(app)
+        conv_id = app.session.conversation_id
+    app = make_app(bot="Demo-Echo")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await app.chat_screen.open_conversation(conv_id)
+        await wait_for(pilot, lambda: "doc.pdf · PDF" in screen_text(app), what="the chips after a restart")
+
+
+async def test_an_image_reply_is_shown_once_and_saved(make_app, emulator, tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from poe_tui.tui.widgets.media import MediaList
+
+    app = make_app(bot="Demo-Image")
+    app.runtime.settings = replace(app.runtime.settings, media_dir=str(tmp_path / "media"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await type_and_send(pilot, "a red fox")
+        await settle(pilot)
+        await wait_for(pilot, lambda: app.chat_screen.query(".media-preview"), what="the preview")
+        lists = list(app.chat_screen.query(MediaList))
+        assert len(lists) == 1 and [i.kind for i in lists[0].items] == ["image"]
+        url = lists[0].items[0].url
+        assert url not in app.chat_screen.conversation.last_reply().body.source  # shown once, as a media row
+        await type_and_send(pilot, "/save")
+        saved = tmp_path / "media" / "a-red-fox-demo-image.png"
+        await wait_for(pilot, saved.exists, what="the saved file")
+        assert saved.read_bytes() == httpx.get(url).content
+        await pilot.press("alt+s")
+        await wait_for(pilot, (tmp_path / "media" / "a-red-fox-demo-image-2.png").exists, what="a second, not over the first")
