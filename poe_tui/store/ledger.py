@@ -54,34 +54,37 @@ def oldest_pending(db: Connection) -> float | None:
         return conn.execute("SELECT min(created_at) FROM ledger WHERE pending").fetchone()[0]
 
 
-def save(db: Connection, clock: Callable[[], float], entries: Iterable[Any]) -> tuple[int, int]:
+_COLUMNS = ("query_id", "bot_name", "created_at", "usage_type", "cost_points", "cost_usd", "breakdown", "pending", "fetched_at")
+_UPSERT = (
+    f"INSERT INTO ledger ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+    f" ON CONFLICT (query_id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _COLUMNS[1:])}"
+    " WHERE ledger.pending"  # a settled charge is never rewritten
+)
+
+
+def save(db: Connection, clock: Callable[[], float], entries: Sequence[Any]) -> tuple[int, int]:
     """Add new charges and update pending ones, in one transaction, then match them to replies.
     `entries` have the client's PointsEntry fields. Returns (added, updated)."""
     now = clock()
     added = updated = 0
     fresh: list[str] = []
     with db.write() as conn:
+        held: dict[str, bool] = {}
+        for start in range(0, len(entries), 500):
+            held |= known(db, [e.query_id for e in entries[start:start + 500]])
         for e in entries:
+            if held.get(e.query_id) is False:
+                continue
             created = e.creation_time_us / 1_000_000
             pending = int(e.cost_points == 0 and now - created < PENDING_FOR)
-            values = (e.bot_name, created, e.usage_type, e.cost_points, e.cost_usd,
-                      json.dumps(e.cost_breakdown, separators=(",", ":")), pending, now)
-            cur = conn.execute(
-                "UPDATE ledger SET bot_name = ?, created_at = ?, usage_type = ?, cost_points = ?, cost_usd = ?,"
-                " breakdown = ?, pending = ?, fetched_at = ? WHERE query_id = ? AND pending",
-                (*values, e.query_id),
-            )
-            if cur.rowcount:
+            conn.execute(_UPSERT, (e.query_id, e.bot_name, created, e.usage_type, e.cost_points, e.cost_usd,
+                                   json.dumps(e.cost_breakdown, separators=(",", ":")), pending, now))
+            if e.query_id in held:
                 updated += 1
-                continue
-            cur = conn.execute(
-                "INSERT INTO ledger (bot_name, created_at, usage_type, cost_points, cost_usd, breakdown, pending,"
-                " fetched_at, query_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (query_id) DO NOTHING",
-                (*values, e.query_id),
-            )
-            if cur.rowcount:
+            else:
                 added += 1
                 fresh.append(e.query_id)
+            held[e.query_id] = bool(pending)
         _match(conn, now, fresh)
     return added, updated
 
