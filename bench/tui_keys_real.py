@@ -379,6 +379,11 @@ def keys_bench(count: int, source: str | None, profile: str | None = None, exter
         loaded = summary("streaming 100 tok/s, 20k tokens on screen", type_and_time(app, count, app.answering))
         app.cancel()
         app.no_toasts()
+        big = "".join(f"line {n} of a pasted log file\n" for n in range(70_000))  # 2 MB
+        app.term.write(b"\x1b[200~" + big.encode() + b"\x1b[201~")  # a bracketed paste
+        app.term.wait(lambda: "[pasted" in app.prompt_text(), 60)
+        summary("idle, after a 2 MB paste (a chip)", type_and_time(app, 30))
+        app.no_toasts()
         print(f"RSS of the app: {app.term.rss_mb():.0f} MB")
     finally:
         app.close()
