@@ -64,6 +64,27 @@ async def usage(pilot, runtime) -> None:
     await pilot.press("escape")
 
 
+async def media(pilot) -> None:
+    """The parameters panel of a bot that declares some, and an image reply with its preview."""
+    from poe_tui.tui.screens.params import ParamsScreen
+
+    app = pilot.app
+    await pilot.press("ctrl+n")
+    await send(pilot, "/model GPT-5.4")
+    await pilot.press("f6")
+    await wait(pilot, lambda: isinstance(app.screen, ParamsScreen))
+    await pilot.pause(0.3)
+    await shoot(app, "13-parameters")
+    await pilot.press("escape")
+    await send(pilot, "/model Demo-Image")
+    await send(pilot, "A fox in the snow")
+    await wait(pilot, lambda: app.chat_screen.query(".media-preview"))
+    await pilot.pause(0.3)
+    app.chat_screen.conversation.scroll_end(animate=False, immediate=True)
+    await pilot.pause()
+    await shoot(app, "14-image-reply")
+
+
 async def main() -> None:
     from poe_tui.runtime import Runtime
     from poe_tui.tui.app import PoeApp
@@ -135,6 +156,7 @@ async def main() -> None:
             await pilot.press("ctrl+b")
 
             await usage(pilot, runtime)
+            await media(pilot)
     finally:
         runtime.close()
 

@@ -23,7 +23,7 @@ from poe_tui.media import MediaItem
 from poe_tui.textsafe import one_line
 
 ICONS = {"image": "▨", "audio": "♪", "video": "▶"}
-PREVIEW_WIDTH = 32  # cells; half-blocks make each cell two pixels tall
+PREVIEW_WIDTH = 24  # cells; the height follows from the image (each cell two pixels tall)
 
 
 def short_url(url: str, keep: int = 12) -> str:
@@ -66,7 +66,7 @@ def _halfcell() -> Any:
 def preview(data: bytes, width: int = PREVIEW_WIDTH) -> Any:
     """A renderable of the image, or None when the bytes are not an image Pillow can read."""
     try:
-        return _halfcell()(io.BytesIO(data), width=width)
+        return _halfcell()(io.BytesIO(data), width=width, height="auto")
     except Exception:  # a broken or hostile file: no preview, the row still offers Save
         return None
 
