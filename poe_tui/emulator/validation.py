@@ -119,8 +119,9 @@ def _check_param(bot: BotInfo, name: str, value: Any, schema: dict[str, Any]) ->
     if isinstance(enum, list):
         if value not in enum:
             supported = ", ".join(f"'{v}'" for v in enum)
-            raise _bad(f"Unsupported value: {value!r} is not supported for '{name}' with the '{bot.display_name}' "
-                       f"bot. Supported values are: {supported}.", name, "unsupported_value")
+            # The real service's words (a recording): the value and the model id, not the key.
+            raise _bad(f"Unsupported value: {value!r} is not supported with the '{bot.id}' model. "
+                       f"Supported values are: {supported}.", name, "unsupported_value")
         return
     kind = schema.get("type")
     ok = {

@@ -273,3 +273,27 @@ def test_media_urls_serve_real_bytes_without_a_key(chat, anon, emulator, name, k
 
 def test_unknown_media_kind_is_404(anon):
     assert anon.get("/base/smell/abc").status_code == 404
+
+
+def test_out_of_enum_value_is_refused_in_the_recorded_words(chat):
+    response = chat("GPT-5.4", "hi", reasoning_effort="max")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["type"] == "invalid_request_error" and error["param"] == "reasoning_effort"
+    assert error["message"] == ("Unsupported value: 'max' is not supported with the 'gpt-5.4' model. "
+                                "Supported values are: 'none', 'low', 'medium', 'high', 'xhigh'.")
+
+
+def test_undeclared_parameter_is_refused(chat):
+    response = chat("GLM-5", "hi", reasoning_effort="high")
+    assert response.status_code == 400
+    assert "'reasoning_effort' is not supported by the 'GLM-5' bot" in response.json()["error"]["message"]
+
+
+def test_demo_echo_echoes_params_and_content_parts(chat):
+    parts = [{"type": "text", "text": "look"},
+             {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}},
+             {"type": "file", "file": {"filename": "a.pdf", "file_data": "data:application/pdf;base64,JVBERi0="}}]
+    text = chat("Demo-Echo", parts, verbosity="high").json()["choices"][0]["message"]["content"]
+    assert 'params: verbosity="high"' in text
+    assert "#1 user: look [image data:image/png] [file a.pdf]" in text
