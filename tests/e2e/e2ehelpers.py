@@ -112,9 +112,11 @@ def reopen_latest(term: Terminal) -> None:
 
 
 def history_rows(term: Terminal) -> list[str]:
-    """Open the history (ctrl+o) and return its rows of conversations; leaves it open."""
+    """Open the history (ctrl+o) and return its rows of conversations; leaves it open. (A notice
+    at the top right may hide a row's end for a few seconds: wait until the rows are whole.)"""
     term.press("ctrl+o")
     term.wait_for("Enter opens", timeout=5)
+    term.wait_for(lambda t: any(re.search(r"\d+ msgs?\b", line) for line in t.lines), timeout=10)
     term.settle()
     return [line for line in term.lines if re.search(r"\d+ msgs?\b", line)]
 
