@@ -2,7 +2,7 @@
 
 `tui(...)` starts `poe-tui --demo` (its emulator runs in-process, no key needed); `tui_on(emu, ...)`
 starts `poe-tui` against `standalone_emulator`, a `poe-tui emulator` subprocess whose faults and
-pace a test sets over HTTP. Each app gets the test's own XDG dirs (the same ones the test process
+pace a test sets over HTTP; `app(...)` is that with the pace set (full speed unless `pace=`). Each app gets the test's own XDG dirs (the same ones the test process
 sees, so a test can open the app's database afterwards), and is killed if the test leaves it running.
 """
 
@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from e2ehelpers import PROMPT_HINT, wait_ready  # noqa: F401 - PROMPT_HINT for the tests
+from e2ehelpers import PROMPT_HINT, wait_ready  # noqa: F401 - PROMPT_HINT for tests that import it from here
 from terminal import POE_TUI, Terminal, app_env, launch
-
 
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never through a proxy
 
