@@ -76,11 +76,13 @@ def suggest_bots(name: str, known: Iterable[str], n: int = 3) -> tuple[str, ...]
 
 
 def history_payload(
-    messages: Iterable[Message], system_prompt: str | None, files: Mapping[str, Sequence[Any]] | None = None
+    messages: Iterable[Message], system_prompt: str | None, files: Mapping[str, Sequence[Any]] | None = None,
+    readable: Callable[[Any], str | None] | None = None,
 ) -> list[dict[str, Any]]:
     """The thread as plain user/assistant turns: what any bot, old or new, can read. A user turn
     with `files` (message id -> its attachments) goes as content parts, so a file sent once is
-    sent again with the history, to whichever bot answers next."""
+    sent again with the history, to whichever bot answers next. `readable(file)` says why the
+    bot cannot read a file (None: it can); such a file goes as a note saying so, not dropped."""
     payload: list[dict[str, Any]] = []
     if system_prompt:
         payload.append({"role": "system", "content": system_prompt})
@@ -88,7 +90,13 @@ def history_payload(
         if msg.role not in ("user", "assistant") or not msg.content:
             continue
         attached = files.get(msg.id) if files and msg.role == "user" else None
-        payload.append({"role": msg.role, "content": _files.content(msg.content, attached) if attached else msg.content})
+        if not attached:
+            payload.append({"role": msg.role, "content": msg.content})
+            continue
+        notes = [why for why in map(readable, attached) if why] if readable else []
+        sendable = [f for f in attached if not readable or not readable(f)]
+        text = msg.content + "".join(f"\n\n[{note}]" for note in notes)
+        payload.append({"role": msg.role, "content": _files.content(text, sendable)})
     return payload
 
 
@@ -107,6 +115,7 @@ class ChatSession:
         conversation_id: str | None = None,
         flush_interval: float = 0.5,
         known_bots: Callable[[], Iterable[str]] | None = None,
+        bot_inputs: Callable[[str], Sequence[str] | None] | None = None,
     ) -> None:
         self.db = store if isinstance(store, AsyncStore) else AsyncStore(store)
         self.store = self.db.sync  # for scripts and tests; the session itself always awaits `db`
@@ -115,6 +124,7 @@ class ChatSession:
         self.conversation_id = conversation_id
         self.flush_interval = flush_interval
         self.known_bots = known_bots or (lambda: ())
+        self.bot_inputs = bot_inputs or (lambda bot: None)  # a bot's input modalities (None: unknown)
         self.last_balance: int | None = None
         self.unsaved: ReplyBuffer | None = None  # a reply the disk refused, kept for save_unsaved()
         self.leaf_id: str | None = None  # the visible branch ends here (None: the newest message)
@@ -361,7 +371,10 @@ class ChatSession:
         the balance after it (a comparison reads it once for all its replies)."""
         conv_id = user.conversation_id
         conv, thread, cached, files = await self.db.run(_thread_and_balance, self.db.sync, conv_id, user.id)
-        payload = history_payload(thread, conv.system_prompt if conv else None, files)
+        inputs = self.bot_inputs(bot)
+        readable = None if inputs is None else (
+            lambda f: _files.refusal(bot, inputs, _files.kind_of(f.mime), f.filename))
+        payload = history_payload(thread, conv.system_prompt if conv else None, files, readable)
         if self.last_balance is None:
             self.last_balance = cached
 
@@ -394,7 +407,7 @@ class ChatSession:
                             status = "interrupted" if isinstance(event, StreamInterrupted) else "error"
                             error, error_text = event, event.message
                         elif not isinstance(event, asyncio.CancelledError):  # a bug or a local failure
-                            status, error_text = "error", f"{type(event).__name__}: {event}"
+                            status, error_text = "error", f"poe-tui failed unexpectedly: {event}"
                             raise event
                     elif isinstance(event, (TextDelta, ReasoningDelta)):
                         reply.add(event)

@@ -101,7 +101,7 @@ async def test_unexpected_exception_is_recorded_as_error_not_cancel(emulator, ap
             async for _ in session.send("hi"):
                 pass
     reply = (await session.messages())[-1]
-    assert reply.status == "error" and reply.error == "RuntimeError: decoder exploded" and reply.content
+    assert reply.status == "error" and reply.error == "poe-tui failed unexpectedly: decoder exploded" and reply.content
 
 
 async def test_consumer_that_stops_early_and_closes_leaves_interrupted(emulator, api_key, tmp_path):

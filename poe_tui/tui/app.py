@@ -321,8 +321,9 @@ class PoeApp(App[None]):
     def notice(self, message: str, *, title: str = "", severity: str = "information", timeout: float | None = None) -> None:
         """A notification whose text is shown literally (it may come from a bot or the service)."""
         from poe_tui.textsafe import strip_terminal_controls
+        from poe_tui.tui.notices import plain
 
-        self.notify(strip_terminal_controls(message), title=strip_terminal_controls(title), severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
+        self.notify(plain(strip_terminal_controls(message)), title=strip_terminal_controls(title), severity=severity, timeout=timeout, markup=False)  # type: ignore[arg-type]
 
     def copy_text(self, text: str, what: str) -> list[str]:
         worked = self.copier.copy(text)

@@ -11,7 +11,7 @@ import sys
 import time
 import urllib.request
 
-from conftest import PROMPT_HINT
+from e2ehelpers import PROMPT_HINT
 
 HOLD = 5.0
 HOLDER = """

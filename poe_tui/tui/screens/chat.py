@@ -219,6 +219,8 @@ class ChatScreen(Screen):
     def on_model_picker_selected(self, event: ModelPicker.Selected) -> None:
         event.stop()
         self.choose_bot(event.name)
+        # Shown by ctrl+l on a narrow screen: the choice made, the list gives the room back.
+        self.query_one("#sidebar").styles.clear_rule("display")
 
     def choose_bot(self, name: str) -> None:
         self.set_bot(name)

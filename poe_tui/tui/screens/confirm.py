@@ -16,7 +16,7 @@ class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", show=False, id="confirm_yes"),
         Binding("n,escape", "answer(False)", "No", show=False, id="confirm_no"),
-        Binding("left,right", "app.focus_next", show=False, id="confirm_switch"),
+        Binding("left,right", "app.focus_next", "Switch between the buttons", show=False, id="confirm_switch"),
     ]
 
     DEFAULT_CSS = """

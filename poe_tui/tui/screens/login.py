@@ -40,7 +40,7 @@ def describe_failure(exc: BaseException, key: str) -> str:
         return f"Could not reach the service to check the key: {_redact(exc.message, key)}. {exc.hint}"
     if isinstance(exc, PoeError):
         return f"The key could not be checked: {_redact(exc.message, key)}. {exc.hint}".strip()
-    return f"The key could not be checked (unexpected {type(exc).__name__})."
+    return f"The key could not be checked: {_redact(str(exc), key) or 'an unexpected failure'}."
 
 
 class LoginScreen(ModalScreen[LoginResult]):
