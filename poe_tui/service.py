@@ -416,6 +416,7 @@ class PoeService(_Usage, _Media):
             bot=previous.bot if previous else bot,
             conversation_id=previous.conversation_id if previous else None,
             known_bots=lambda: [b.name for b in self.bots],
+            bot_inputs=lambda name: b.input_modalities if (b := self.find_bot(name)) is not None else None,
         )
         if previous is not None:
             self.session.last_balance = previous.last_balance

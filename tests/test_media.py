@@ -209,3 +209,18 @@ async def test_a_saved_media_file_equals_what_the_emulator_served(emulator, clie
     assert path.read_bytes() == served and served.startswith(b"\x89PNG")
     fetch = [r for r in emulator.state.requests if r.path.startswith("/base/image/")][0]
     assert "authorization" not in fetch.headers  # the key never goes with a media URL
+
+
+async def test_a_bot_that_cannot_read_a_stored_file_is_told_so_not_sent_it(emulator, client, tmp_path, files):
+    store = Store(tmp_path / "h.db")
+    inputs = {b.name: b.input_modalities for b in BOTS.values()}
+    session = ChatSession(store, client, bot="Claude-Sonnet-4.6", flush_interval=0.1, bot_inputs=inputs.get)
+    await run(session.send("look", files=[attachments.read(files / "fox.png", 10**6)]))
+    session.bot = "GLM-5"  # reads text only
+    await run(session.send("and you?"))
+    first = chat_bodies(emulator)[-1]["messages"][0]["content"]
+    assert first == "look\n\n[GLM-5 reads text only: pick a bot marked V for fox.png (image).]"
+    session.bot = "Claude-Sonnet-4.6"  # the file is still there for a bot that reads it
+    await run(session.send("back to you"))
+    assert chat_bodies(emulator)[-1]["messages"][0]["content"][1]["type"] == "image_url"
+    store.close()
