@@ -169,9 +169,11 @@ class PoeApp(App[None]):
     def other_bindings() -> list[tuple[str, str, str]]:
         """The bindings that screens and widgets declare themselves, for help and the keymap."""
         from poe_tui.tui.screens.confirm import ConfirmScreen
+        from poe_tui.tui.screens.file_picker import FilePickerScreen
         from poe_tui.tui.screens.help import HelpScreen
         from poe_tui.tui.screens.history import HistoryScreen
         from poe_tui.tui.screens.login import LoginScreen
+        from poe_tui.tui.screens.params import ParamsScreen
         from poe_tui.tui.screens.rename import RenameScreen
         from poe_tui.tui.screens.usage import UsageScreen
         from poe_tui.tui.widgets.model_picker import ModelPicker
@@ -179,6 +181,7 @@ class PoeApp(App[None]):
         return keys.other_bindings([
             ("Bot list", ModelPicker), ("History", HistoryScreen), ("Rename", RenameScreen),
             ("Login", LoginScreen), ("Question", ConfirmScreen), ("Help", HelpScreen), ("Usage", UsageScreen),
+            ("Parameters", ParamsScreen), ("Attach", FilePickerScreen),
         ])
 
     @work(exclusive=True, group="boot")

@@ -136,3 +136,32 @@ async def test_an_image_reply_is_shown_once_and_saved(make_app, emulator, tmp_pa
         assert saved.read_bytes() == httpx.get(url).content
         await pilot.press("alt+s")
         await wait_for(pilot, (tmp_path / "media" / "a-red-fox-demo-image-2.png").exists, what="a second, not over the first")
+
+
+async def test_pasting_a_file_path_attaches_it_and_open_asks_first(make_app, emulator, tmp_path):
+    from textual import events
+
+    from poe_tui.tui.screens.confirm import ConfirmScreen
+
+    (tmp_path / "my notes.txt").write_text("remember the milk\n")
+    app = make_app(bot="Demo-Image")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        prompt = app.chat_screen.prompt
+        prompt.focus()
+        app.post_message(events.Paste(f"'{tmp_path / 'my notes.txt'}'"))  # as a terminal pastes a dropped file
+        await wait_for(pilot, lambda: len(app.chat_screen.media.files) == 1, what="the chip")
+        assert prompt.text == ""  # attached, not typed
+        await wait_for(pilot, lambda: "my notes.txt · text file · 18 B" in screen_text(app), what="the chip on screen")
+        app.post_message(events.Paste("just some words"))
+        await pilot.pause()
+        assert prompt.text == "just some words" and len(app.chat_screen.media.files) == 1
+        prompt.clear()
+        await type_and_send(pilot, "a fox")
+        await settle(pilot)
+        assert "remember the milk" in chat_bodies(emulator)[-1]["messages"][-1]["content"][1]["text"]  # text goes as text
+        await wait_for(pilot, lambda: app.chat_screen.query(".media-open"), what="the media row")
+        await pilot.click(".media-open")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        assert "/base/image/" in str(app.screen.question)
+        await pilot.press("n")

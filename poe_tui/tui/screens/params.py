@@ -79,7 +79,8 @@ class ParamsScreen(ModalScreen[dict[str, Any] | None]):
         with Vertical(id="params-dialog"):
             yield Static(
                 Content.assemble((f"Parameters of {one_line(bot.name, 50)}", "bold"), "\n",
-                                 ("Kept for this bot and this conversation; only changed values are sent.", "$text-muted")),
+                                 ("Kept for this bot and this conversation; only changed values are sent.", "$text-muted"), "\n",
+                                 ("Tab moves · Space switches · Enter opens a list · ctrl+s keeps · Esc cancels", "$text-muted")),
                 id="params-title",
             )
             with VerticalScroll(id="params-fields"):
