@@ -7,19 +7,9 @@ Update after an intended visual change: pytest tests/ui/test_snapshots_media.py 
 
 from __future__ import annotations
 
-import pytest
-
 from poe_tui.emulator.media import png
-from test_snapshots import SIZE, at_bottom, no_blink, steady
+from test_snapshots import at_bottom, no_blink, snap, steady  # noqa: F401  (snap: the fixture)
 from uihelpers import settle, type_and_send, wait_for
-
-
-@pytest.fixture
-def snap(snap_compare):
-    def compare(app, run_before):
-        return snap_compare(app, run_before=run_before, terminal_size=SIZE)
-
-    return compare
 
 
 def test_params_panel(make_app, snap):
