@@ -25,7 +25,6 @@ KEYS: tuple[Key, ...] = (
     Key("quit", "ctrl+q", "quit", "Quit", "app", show=False, priority=True),
     Key("help", "f1", "help", "Keys and commands", "app"),
     Key("usage", "f4", "usage", "Usage: where the points went", "app", show=False),
-    Key("usage", "f4", "usage", "Usage: where the points went", "app", show=False),
     Key("palette", "ctrl+p", "command_palette", "Command palette", "app", show=False, palette=False),
     Key("new", "ctrl+n", "new_conversation", "New conversation", "chat"),
     Key("history", "ctrl+o", "history", "History", "chat"),
