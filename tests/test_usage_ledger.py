@@ -199,3 +199,31 @@ async def test_service_estimate_follows_the_thread_and_the_bot(emulator, api_key
         assert await service.estimate() is None, "no price, no estimate"
     finally:
         await service.close()
+
+
+def test_the_seeded_history_is_a_realistic_month(emulator, api_key):
+    import datetime as dt
+
+    import httpx
+
+    before = emulator.state.balance()
+    with httpx.Client(base_url=emulator.base_url, headers={"Authorization": f"Bearer {api_key}"}) as http:
+        made = http.post("/_emulator/history", json={"count": 400}).json()
+        assert made["seeded"] == 400
+        pages, cursor = [], None
+        while True:
+            page = http.get("/usage/points_history", params={"limit": 100, **({"starting_after": cursor} if cursor else {})}).json()
+            pages.append(page)
+            if not page["has_more"]:
+                break
+            cursor = page["data"][-1]["query_id"]
+    entries = [e for p in pages for e in p["data"]]
+    assert len(pages) == 4 and len(entries) == 400 and [p["has_more"] for p in pages] == [True, True, True, False]
+    times = [e["creation_time"] for e in entries]
+    assert times == sorted(times, reverse=True), "newest first"
+    now = emulator.state.clock()
+    assert all(now - 30 * DAY <= t / 1e6 <= now for t in times), "only the last 30 days"
+    assert len({dt.date.fromtimestamp(t / 1e6) for t in times}) >= 25, "spread over the month"
+    assert len({e["bot_name"] for e in entries}) >= 12, "across many bots"
+    assert {e["usage_type"] for e in entries} == {"API", "Chat"}
+    assert before - emulator.state.balance() == made["points"] == sum(e["cost_points"] for e in entries)

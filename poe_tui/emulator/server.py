@@ -119,11 +119,17 @@ class EmulatorServer:
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, keys: Mapping[str, int] | Iterable[str] | None = None,
-          tokens_per_second: float | None = None, *, log_level: str = "warning", out: TextIO | None = None) -> None:
-    """Run the emulator in the foreground until Ctrl-C, after printing where it is and the key to use."""
+          tokens_per_second: float | None = None, *, log_level: str = "warning", out: TextIO | None = None,
+          history: int = 0) -> None:
+    """Run the emulator in the foreground until Ctrl-C, after printing where it is and the key to use.
+    `history`: that many past charges over the last 30 days for the first key (a realistic month)."""
     out = out or sys.stdout
     state = EmulatorState(keys, tokens_per_second=tokens_per_second)
     key_list = list(keys) if keys is not None else [DEFAULT_KEY]
+    if history:
+        from .seeding import seed_history
+
+        seed_history(state, history, key=key_list[0])
     _quiet_logging(log_level)
     sock = _bind(host, port)
     actual = sock.getsockname()[1]
