@@ -703,11 +703,15 @@ def _iso(ts: float) -> str:
 
 
 def _csv(header: list[str], rows: list[list[Any]]) -> None:
+    """Bot names and titles come from elsewhere: no control character reaches the terminal."""
     import csv
+
+    from poe_tui.textsafe import strip_terminal_controls
 
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([strip_terminal_controls(c, keep_newlines=False) if isinstance(c, str) else c for c in row]
+                     for row in rows)
 
 
 def _usage_totals(runtime, by: str, since: float | None, as_json: bool, as_csv: bool) -> None:

@@ -89,3 +89,11 @@ def test_bad_usage_input_is_explained(env):
         result = invoke("usage", *args)
         assert result.exit_code == 8 and words in result.output, result.output
     assert invoke("usage", "--by", "week").exit_code == 2
+
+
+def test_hostile_bot_names_reach_no_terminal(env):
+    env.state.charge("poe-emulator-key", "Evil\x1b]0;pwned\x07Bot\x1b[2J", 5, {"Input": "5"})
+    for args in (["--by", "bot", "--csv"], ["--by", "bot"], ["--csv"], ["--by", "bot", "--json"]):
+        out = invoke("usage", *args).stdout
+        assert "\x1b" not in out and "\x07" not in out, args
+        assert "Evil" in out
