@@ -215,3 +215,17 @@ def test_usage_screen_snapshot(make_app, seeded, snap_compare):
         await pilot.pause(0.1)
 
     assert snap_compare(make_app(), run_before=run, terminal_size=(80, 24))
+
+
+async def test_bot_names_are_shown_as_text_never_markup_or_escapes(make_app, emulator, api_key):
+    emulator.state.charge(api_key, "[b]Evil[/b]\x1b[2J[@click=app.quit]x[/]", 9, {"Input": "9"})
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await open_usage(pilot)
+        for tab in ("2", "4"):
+            await pilot.press(tab)
+            await pilot.pause()
+            text = screen_text(app)
+            assert "[b]Evil[/b]" in text and "[@click=app.quit]"[: 20 if tab == "2" else 6] in text, tab
+        assert app.is_running
