@@ -3,7 +3,7 @@ first question, and find the original branch again after a restart."""
 
 from __future__ import annotations
 
-from e2ehelpers import footer_bot, messages, reply_headers, send, wait_idle
+from e2ehelpers import ask, footer_bot, messages, reply_headers, send, wait_idle
 
 
 def test_compare_pick_edit_and_the_original_branch_after_a_restart(tui, demo_db):
@@ -22,9 +22,8 @@ def test_compare_pick_edit_and_the_original_branch_after_a_restart(tui, demo_db)
 
     send(term, "/pick 2")
     term.wait_for(lambda t: footer_bot(t) == "Demo-Reasoner" and "‹ 2/3 ›" in t.text, timeout=5)
-    send(term, "and why?")
-    term.wait_for(lambda t: len(reply_headers(t)) == 2, timeout=10)
-    wait_idle(term)
+    ask(term, "and why?")
+    term.wait_for(lambda t: len(reply_headers(t)) == 2 and " pts" in reply_headers(t)[-1], timeout=10)  # charged
 
     send(term, "/edit 1")
     term.wait_for("editing #1", timeout=5)
