@@ -717,7 +717,7 @@ def _csv(header: list[str], rows: list[list[Any]]) -> None:
 def _usage_totals(runtime, by: str, since: float | None, as_json: bool, as_csv: bool) -> None:
     """Refresh the ledger (a failure is said, and the totals come from what it holds), then print."""
     from poe_tui.client import PoeError
-    from poe_tui.service import refresh_ledger
+    from poe_tui.spending import refresh_ledger
     from poe_tui.store.asyncstore import AsyncStore
     from poe_tui.textsafe import one_line
 

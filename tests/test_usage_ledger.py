@@ -12,7 +12,7 @@ import pytest
 from poe_tui.client import PoeClient, PoeError, RetryPolicy
 from poe_tui.emulator import seed_history
 from poe_tui.emulator.faults import Fault
-from poe_tui.service import estimate_for, refresh_ledger, thread_tokens
+from poe_tui.spending import estimate_for, refresh_ledger, thread_tokens
 from poe_tui.store import Store
 from poe_tui.store.asyncstore import AsyncStore
 
