@@ -202,7 +202,7 @@ class UsageScreen(Screen[UsageResult]):
         plt.bar(xs, values, color=self._colour("primary"), marker="hd")
         plt.xticks(xs[-1::-5][::-1], labels[-1::-5][::-1])  # every fifth day, ending today
         _whole_number_ticks(plt, 0, max(values, default=0))
-        plt.title("Points per day, last 30 days")
+        plt.title("Points per day, last 30 days" if any(values) else "No points spent in the last 30 days")
         plot.refresh()
 
     def _draw_balance(self, report: UsageReport) -> None:
@@ -314,7 +314,9 @@ class UsageScreen(Screen[UsageResult]):
 
 def _whole_number_ticks(plt: Any, low: int, high: int, count: int = 5) -> None:
     """Points are whole: label the y axis 0, 2,500, 5,000… rather than plotext's 1676.8."""
-    if high <= low:
+    if high <= low:  # nothing spent, or a flat line: one labelled level, not plotext's -1..1
+        plt.ylim(max(0, low - 1) if low else 0, high + 1)
+        plt.yticks([low], [f"{int(low):,}"])
         return
     raw = (high - low) / (count - 1)
     magnitude = 10 ** max(0, len(str(int(raw))) - 1)
