@@ -942,12 +942,14 @@ def logout() -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
 @click.option("--key", "keys", multiple=True, metavar="KEY", help="Accept this API key (repeatable); default: the emulator's demo key.")
 @click.option("--tokens-per-second", type=click.FloatRange(min=0, min_open=True), default=None, help="Stream at this pace (default: as fast as possible).")
+@click.option("--history", type=click.IntRange(0, 100000), default=0, show_default=True,
+              help="Start with this many past charges over the last 30 days (a realistic month for `usage`).")
 @handled
-def emulator(host, port, keys, tokens_per_second) -> None:
+def emulator(host, port, keys, tokens_per_second, history) -> None:
     """Serve the offline Poe emulator (any OpenAI-compatible client can use it)."""
     from poe_tui.emulator.server import serve
 
-    serve(host=host, port=port, keys=list(keys) or None, tokens_per_second=tokens_per_second)
+    serve(host=host, port=port, keys=list(keys) or None, tokens_per_second=tokens_per_second, history=history)
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from poe_tui.config import Settings, db_path, load_settings
 
 DEMO_BOT = "Demo-Markdown"
 DEMO_BOTS = ("Demo-Markdown", "Demo-Reasoner", "Demo-Echo", "Demo-Long", "Demo-Image")  # the showcase
+DEMO_HISTORY = 400  # past charges the demo account starts with
 DEMO_TOKENS_PER_SECOND = 150.0  # a brisk real bot: fast enough to use, slow enough to see it stream
 
 
@@ -52,7 +53,11 @@ class Runtime:
         from poe_tui.emulator.server import EmulatorServer
         from poe_tui.emulator.state import DEFAULT_KEY, EmulatorState
 
-        self._emulator = EmulatorServer(EmulatorState(tokens_per_second=DEMO_TOKENS_PER_SECOND))
+        from poe_tui.emulator.seeding import seed_history
+
+        state = EmulatorState(tokens_per_second=DEMO_TOKENS_PER_SECOND)
+        seed_history(state, DEMO_HISTORY)  # a month of charges: the usage screen has something to show
+        self._emulator = EmulatorServer(state)
         self._emulator.start()
         self.settings = replace(self.settings, base_url=self._emulator.base_url, api_key=DEFAULT_KEY, api_key_source="demo")
 

@@ -24,6 +24,7 @@ from .faults import Fault
 
 DEFAULT_KEY = "poe-emulator-key"
 DEFAULT_BALANCE = 1_000_000
+REQUEST_LOG_SIZE = 2000  # requests the emulator remembers (tests read the last few)
 DEFAULT_RATE_LIMIT = 500  # requests a minute per key, as the real service
 HISTORY_DAYS = 30  # the points history reaches back this far, as the service's does
 
@@ -101,7 +102,7 @@ class EmulatorState:
         with self._lock:
             self._balances: dict[str, int] = dict(keys)
             self._history: dict[str, list[HistoryEntry]] = {}
-            self._requests: list[RequestRecord] = []
+            self._requests: deque[RequestRecord] = deque(maxlen=REQUEST_LOG_SIZE)  # --demo runs in the app: bounded
             self._faults: list[Fault] = []
             self._windows: dict[str, deque[float]] = {}
             self.tokens_per_second: float | None = tps

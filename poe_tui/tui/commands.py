@@ -28,6 +28,7 @@ SLASH_COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand("detach", "[N]", "take attachment N (default: all) off the next message"),
     SlashCommand("save", "[DIR]", "save the last reply's images, audio and video (into DIR)"),
     SlashCommand("export", "", "write this conversation to a Markdown file"),
+    SlashCommand("usage", "", "where the points went: totals, chart, charges"),
     SlashCommand("theme", "NAME", "switch theme (remembered)"),
     SlashCommand("help", "", "keys and commands"),
 )

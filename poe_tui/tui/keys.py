@@ -51,6 +51,7 @@ KEYS: tuple[Key, ...] = (
     Key("send", "enter", "submit", "Send", "prompt", show=False, palette=False),
     Key("newline", "ctrl+j,shift+enter", "newline", "New line", "prompt", show=False, palette=False),
     Key("complete", "tab", "complete", "Complete a command", "prompt", show=False, palette=False),
+    Key("expand_paste", "ctrl+t", "expand_pastes", "Expand pasted text", "prompt", show=False, palette=False),
 )
 BY_ID = {k.id: k for k in KEYS}
 

@@ -79,6 +79,6 @@ async def test_streaming_in_random_chunks_cuts_like_a_reload():
             pos += step
         body.finish()
         await pilot.pause()
-        streamed = [seg.source for seg in body.query("MarkdownSegment")]
+        streamed = body.segments
         assert streamed == split_segments(text)
         assert body.source == text

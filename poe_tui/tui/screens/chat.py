@@ -446,6 +446,8 @@ class ChatScreen(Screen):
     async def _on_user_saved(self, event: Any) -> None:
         self._unsent = None
         self._target = event.bot
+        self._sent_at = time.monotonic()  # the request leaves now (a cost question may have come first)
+        self.conversation.anchor()  # a new message follows the bottom, wherever the view was opened
         await self.conversation.add(UserMessage(event.message, attachments=event.attachments))
         await self.media.sent()
         if self._compare_bots:
@@ -558,8 +560,8 @@ class ChatScreen(Screen):
 
     def _show_wait(self) -> None:
         """While a reply is awaited, count the seconds: since sending, or since the last data."""
-        if not self._replying or not self.is_attached:
-            return
+        if not self._replying or not self.is_attached or self.app.screen is not self:
+            return  # nothing awaited, or a question (the cost check) is on screen
         now = time.monotonic()
         bot = one_line(self._target, 30)
         if self._last_data_at is None:

@@ -217,6 +217,9 @@ class SlashCommands:
     async def cmd_save(self, arg: str) -> None:
         await self.screen.media.save_last(arg)
 
+    def cmd_usage(self, arg: str) -> None:
+        self.app.action_usage()
+
     def cmd_theme(self, arg: str) -> None:
         app = self.app
         if not arg:

@@ -17,7 +17,6 @@ from collections.abc import Callable
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
@@ -66,7 +65,7 @@ def paste_label(text: str) -> str:
 
 
 class PromptInput(TextArea):
-    BINDINGS = [*keys.bindings("prompt"), Binding("ctrl+t", "expand_pastes", "Expand pasted text", show=False, id="expand_paste")]
+    BINDINGS = keys.bindings("prompt")
 
     class Submitted(Message):
         def __init__(self, text: str) -> None:
