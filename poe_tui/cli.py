@@ -272,6 +272,14 @@ class _Extras:
         return [str(p) for p in paths]
 
 
+def _inputs_of(cached: list[Any]) -> Callable[[str], Any]:
+    """A bot's input modalities from the cached list (None when it is not there)."""
+    from poe_tui.client import parse_models
+
+    known = {n.lower(): b.input_modalities for b in parse_models(cached) for n in (b.id, b.display_name)}
+    return lambda name: known.get(name.lower())
+
+
 def _read_files(runtime, paths: tuple[str, ...]) -> list[Any]:
     from poe_tui import cli_media
 
@@ -310,6 +318,7 @@ async def _ask(runtime, text, bot, continue_, conversation, system, as_json, sho
             bot=bot or runtime.settings.default_bot,
             conversation_id=conv_id,
             known_bots=lambda: [b.get("metadata", {}).get("display_name") or b.get("id") for b in cached if isinstance(b, dict)],
+            bot_inputs=_inputs_of(cached),
         )
         try:
             extras = extras or _Extras()

@@ -72,3 +72,11 @@ def test_save_media_writes_what_the_emulator_served(env, tmp_path):
         assert fh.read() == httpx.get(url).content
     again = invoke("ask", "-m", "Demo-Image", "--save-media", str(out), "a red fox")
     assert again.output.strip().endswith("a-red-fox-demo-image-2.png")
+
+
+def test_continuing_with_a_text_only_bot_names_the_file_it_cannot_read(env, files):
+    assert invoke("ask", "-m", "Demo-Echo", "-a", str(files / "fox.png"), "look").exit_code == 0
+    result = invoke("ask", "-c", "-m", "GLM-5", "and you?")
+    assert result.exit_code == 0, result.output
+    first = env.state.chat_requests[-1].body["messages"][0]["content"]
+    assert first == "look\n\n[GLM-5 reads text only: pick a bot marked V for fox.png (image).]"

@@ -44,9 +44,13 @@ async def test_params_panel_sets_what_is_sent_and_shown(make_app, emulator):
         assert body["reasoning_effort"] == "high" and body["web_search"] is True
         assert "verbosity" not in body  # its default is not sent
         assert "effort high · web" in screen_text(app)
-    # Kept for the bot: a new start sends them again.
-    async with make_app(bot="GPT-5.4").run_test(size=(120, 40)) as pilot:
+        conv_id = app.session.conversation_id
+    # Kept for the bot: a new start sends them again; the old reply's header still says them.
+    app = make_app(bot="GPT-5.4")
+    async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
+        await app.chat_screen.open_conversation(conv_id)
+        await wait_for(pilot, lambda: "effort high · web" in screen_text(app), what="the header after a restart")
         await type_and_send(pilot, "again")
         await settle(pilot)
         assert chat_bodies(emulator)[-1]["reasoning_effort"] == "high"
