@@ -169,3 +169,32 @@ async def test_pasting_a_file_path_attaches_it_and_open_asks_first(make_app, emu
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
         assert "/base/image/" in str(app.screen.question)
         await pilot.press("n")
+
+
+async def test_file_picker_detach_and_save_into_a_folder(make_app, emulator, tmp_path, monkeypatch):
+    from textual.widgets import DirectoryTree
+
+    from poe_tui.tui.screens.file_picker import FilePickerScreen
+
+    (tmp_path / "pick").mkdir()
+    (tmp_path / "pick" / "a.md").write_text("# hi\n")
+    monkeypatch.chdir(tmp_path / "pick")
+    app = make_app(bot="Demo-Image")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.press("alt+a")
+        await wait_for(pilot, lambda: isinstance(app.screen, FilePickerScreen), what="the picker")
+        tree = app.screen.query_one(DirectoryTree)
+        await wait_for(pilot, lambda: tree.last_line >= 1, what="the folder listed")
+        tree.cursor_line = 1  # a.md, under the root
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(app.chat_screen.media.files) == 1, what="the picked file")
+        assert app.chat_screen.media.files[0].filename == "a.md"
+        await type_and_send(pilot, "/detach 2")
+        assert len(app.chat_screen.media.files) == 1  # no such attachment: nothing taken off
+        await type_and_send(pilot, "/detach 1")
+        assert app.chat_screen.media.files == []
+        await type_and_send(pilot, "an owl")
+        await settle(pilot)
+        await type_and_send(pilot, f"/save {tmp_path / 'out'}")
+        await wait_for(pilot, (tmp_path / "out" / "an-owl-demo-image.png").exists, what="the file in DIR")
