@@ -224,3 +224,18 @@ async def test_a_bot_that_cannot_read_a_stored_file_is_told_so_not_sent_it(emula
     await run(session.send("back to you"))
     assert chat_bodies(emulator)[-1]["messages"][0]["content"][1]["type"] == "image_url"
     store.close()
+
+
+def test_media_settings_from_the_config_file(tmp_path, monkeypatch):
+    from poe_tui.config import ConfigError, load_settings, media_dir
+
+    path = tmp_path / "config.toml"
+    path.write_text('max_attachment_mb = 5\nmedia_dir = "~/Pictures/poe"\ninline_images = false\n')
+    monkeypatch.setenv("HOME", str(tmp_path))
+    settings = load_settings(path=path)
+    assert (settings.max_attachment_mb, settings.inline_images) == (5, False)
+    assert media_dir(settings) == tmp_path / "Pictures" / "poe"
+    for bad in ("max_attachment_mb = 0", 'inline_images = "yes"', "media_dir = 3"):
+        path.write_text(bad + "\n")
+        with pytest.raises(ConfigError):
+            load_settings(path=path)
