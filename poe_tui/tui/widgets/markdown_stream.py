@@ -18,7 +18,7 @@ from poe_tui.tui.widgets.mdtext import MarkdownText
 
 FREEZE_AT = 1000
 FREEZE_LATEST = 8 * FREEZE_AT  # a live segment longer than this is cut at once
-LIVE_RESERVE = 10  # the live segment grows 10 lines at a time: few full relayouts
+LIVE_RESERVE = 24  # the live segment grows 24 lines at a time: few full relayouts
 _FENCE = re.compile(r"^ {0,3}(```|~~~)", re.MULTILINE)
 
 
