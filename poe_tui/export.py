@@ -7,6 +7,8 @@ whole file first, then writes in one go, and takes fresh ids where the file's id
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import json
 import math
@@ -40,6 +42,7 @@ def _conversation(store: Store, conversation_id: str):
 def to_json(store: Store, conversation_id: str) -> dict[str, Any]:
     conv = _conversation(store, conversation_id)
     messages = store.all_messages(conversation_id)
+    files = store.attachments_for([m.id for m in messages])
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -52,8 +55,19 @@ def to_json(store: Store, conversation_id: str) -> dict[str, Any]:
             "created_at": conv.created_at,
             "updated_at": conv.updated_at,
         },
-        "messages": [{f: getattr(m, f) for f in MESSAGE_FIELDS} for m in messages],
+        "messages": [_message_json(m, files.get(m.id, ())) for m in messages],
     }
+
+
+def _message_json(message: Message, files: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {f: getattr(message, f) for f in MESSAGE_FIELDS}
+    if files:  # the file itself travels with the message (base64), so import keeps it
+        out["attachments"] = [
+            {"filename": a.filename, "mime": a.mime, "size": a.size, "path": a.path,
+             "data": base64.b64encode(a.data).decode("ascii") if a.data is not None else None}
+            for a in files
+        ]
+    return out
 
 
 def _heading(msg: Message) -> str:
@@ -77,8 +91,13 @@ def to_markdown(store: Store, conversation_id: str) -> str:
     lines = [f"# {one_line(conv.title or '') or 'Untitled conversation'}", "", f"*poe-tui conversation `{conv.id}`, started {_when(conv.created_at)}*", ""]
     if conv.system_prompt:
         lines += ["> **System:** " + conv.system_prompt.replace("\n", "\n> "), ""]
-    for msg in store.get_messages(conversation_id):
+    thread = store.get_messages(conversation_id)
+    files = store.attachments_for([m.id for m in thread])
+    for msg in thread:
         lines += [f"## {_heading(msg)}", ""]
+        if files.get(msg.id):
+            shown = ", ".join(f"{one_line(a.filename, 80)} ({a.mime}, {a.size:,} bytes)" for a in files[msg.id])
+            lines += [f"*Attached: {shown}*", ""]
         if msg.reasoning:
             lines += ["<details><summary>Reasoning</summary>", "", msg.reasoning.strip(), "", "</details>", ""]
         if msg.content:
@@ -147,8 +166,29 @@ def _validate(data: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
             _check(_is_count(m.get(key)), f"{where}: '{key}' must be a whole number or null.")
         for key in ("reasoning", "bot", "error", "finish_reason"):
             _check(m.get(key) is None or _is_text(m[key]), f"{where}: '{key}' must be text or null.")
+        _check_attachments(m.get("attachments"), where)
         seen.add(m["id"])
     return conv, messages
+
+
+def _check_attachments(files: Any, where: str) -> None:
+    if files is None:
+        return
+    _check(isinstance(files, list), f"{where}: 'attachments' must be a list.")
+    for j, a in enumerate(files, 1):
+        what = f"{where}, attachment {j}"
+        _check(isinstance(a, dict), f"{what} is not an object.")
+        _check(_is_text(a.get("filename")) and a["filename"], f"{what} has no file name.")
+        _check(_is_text(a.get("mime")) and a["mime"], f"{what} has no type.")
+        _check(a.get("path") is None or _is_text(a["path"]), f"{what}: 'path' must be text or null.")
+        data = a.get("data")
+        _check(data is not None or a.get("path") is not None, f"{what} has neither data nor a path.")
+        if data is not None:
+            _check(isinstance(data, str), f"{what}: 'data' must be base64 text.")
+            try:
+                base64.b64decode(data, validate=True)
+            except (binascii.Error, ValueError):
+                raise ImportFormatError(f"{what}: 'data' is not valid base64.") from None
 
 
 def from_json(store: Store, data: Any) -> str:
@@ -182,6 +222,9 @@ def from_json(store: Store, data: Any) -> str:
             )
             row = store.add_message(new.id, m["role"], m["content"], **fields)
             id_map[m["id"]] = row.id
+            for a in m.get("attachments") or ():
+                body = base64.b64decode(a["data"]) if a.get("data") is not None else None
+                store.add_attachment(row.id, a["filename"], a["mime"], body, path=a.get("path"))
     return new.id
 
 

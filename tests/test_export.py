@@ -55,3 +55,34 @@ def test_a_title_cannot_hide_text_with_bidi_overrides(store):
 def test_unknown_conversation(store):
     with pytest.raises(UnknownIdError):
         export.to_markdown(store, "nope")
+
+
+def test_attachments_travel_with_their_message_through_export_and_import(store, tmp_path):
+    conv = store.create_conversation(title="With a file")
+    user = store.add_message(conv.id, "user", "what is in this picture?")
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+    store.add_attachment(user.id, "fox.png", "image/png", png)
+    store.add_message(conv.id, "assistant", "A fox.", parent_id=user.id, bot="GPT-5.4", status="complete")
+
+    markdown = export.to_markdown(store, conv.id)
+    assert f"*Attached: fox.png (image/png, {len(png):,} bytes)*" in markdown
+
+    data = export.to_json(store, conv.id)
+    other = Store(tmp_path / "other.db")
+    new_id = export.from_json(other, data)
+    first = other.get_messages(new_id)[0]
+    files = other.attachments(first.id)
+    assert [(f.filename, f.mime, f.data) for f in files] == [("fox.png", "image/png", png)]
+    other.close()
+
+
+def test_a_broken_attachment_is_refused_before_anything_is_written(store):
+    conv = store.create_conversation(title="x")
+    user = store.add_message(conv.id, "user", "hi")
+    store.add_attachment(user.id, "a.txt", "text/plain", b"hello")
+    data = export.to_json(store, conv.id)
+    data["messages"][0]["attachments"][0]["data"] = "not base64!!"
+    before = len(store.list_conversations(100, 0))
+    with pytest.raises(export.ImportFormatError, match="not valid base64"):
+        export.from_json(store, data)
+    assert len(store.list_conversations(100, 0)) == before
