@@ -241,11 +241,12 @@ class ChatSession:
                 yield event
 
     async def compare(
-        self, text: str, bots: list[str], *, params: dict[str, Any] | None = None, files: Sequence[Any] = ()
+        self, text: str, bots: list[str], *, params: dict[str, dict[str, Any]] | None = None, files: Sequence[Any] = ()
     ) -> AsyncIterator[ChatEvent]:
         """One message to 2-4 bots at once. Their replies stream concurrently, as `Column`
         events, and are siblings: the first is the branch shown until another is chosen
-        (`show_version`). A failure in one column does not stop the others."""
+        (`show_version`). A failure in one column does not stop the others. `params`: each
+        bot's own values, by bot name."""
         names = list(dict.fromkeys(b for b in bots if b))
         if not 2 <= len(names) <= MAX_COMPARE:
             raise ChatInputError(f"Compare takes 2 to {MAX_COMPARE} different bots.")
@@ -264,7 +265,8 @@ class ChatSession:
 
         async def run(index: int, bot: str) -> None:
             try:
-                async with aclosing(self._reply(user, bot, params, follow=False, charge=False)) as events:
+                values = (params or {}).get(bot)
+                async with aclosing(self._reply(user, bot, values, follow=False, charge=False)) as events:
                     async for event in events:
                         merged.put_nowait(Column(index, bot, event))
             finally:

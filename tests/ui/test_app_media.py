@@ -198,3 +198,27 @@ async def test_file_picker_detach_and_save_into_a_folder(make_app, emulator, tmp
         await settle(pilot)
         await type_and_send(pilot, f"/save {tmp_path / 'out'}")
         await wait_for(pilot, (tmp_path / "out" / "an-owl-demo-image.png").exists, what="the file in DIR")
+
+
+async def test_kept_values_go_with_a_retry_after_a_reopen_and_with_each_compared_bot(make_app, emulator):
+    app = make_app(bot="GPT-5.4")
+    async with app.run_test(size=(150, 40)) as pilot:
+        await started(pilot)
+        await app.service.set_bot_params("GPT-5.4", {"reasoning_effort": "high"})
+        await type_and_send(pilot, "think")
+        await settle(pilot)
+        conv_id = app.session.conversation_id
+    app = make_app(bot="GPT-5.4")  # a restart: nothing typed yet when ctrl+r comes
+    async with app.run_test(size=(150, 40)) as pilot:
+        await started(pilot)
+        await app.chat_screen.open_conversation(conv_id)
+        await pilot.press("ctrl+r")
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert chat_bodies(emulator)[-1]["reasoning_effort"] == "high"
+        await type_and_send(pilot, "/compare GPT-5.4 Demo-Echo")
+        await type_and_send(pilot, "both of you")
+        await settle(pilot)
+        by_model = {r.model: r.body for r in emulator.state.chat_requests[-2:]}
+        assert by_model["GPT-5.4"]["reasoning_effort"] == "high"
+        assert "reasoning_effort" not in by_model["Demo-Echo"]  # only what each bot declares

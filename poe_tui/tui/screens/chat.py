@@ -246,7 +246,8 @@ class ChatScreen(Screen):
             text = event.text.strip()
             if text.startswith("//"):
                 text = text[1:]
-            await self.media.load_values(self.bot)
+            for bot in self._compare_next or [self.bot]:
+                await self.media.load_values(bot)
             if not self.send(text, prompt_text=event.text):
                 self._hand_back(event.text)
             return
@@ -295,7 +296,8 @@ class ChatScreen(Screen):
             bots, self._compare_next = self._compare_next, None
             self._show_compare_armed()
             self._compare_bots = bots
-            self._start(session.compare(text, bots, files=files), prompt_text=prompt_text)
+            each = {bot: self.media.values.get(bot, {}) for bot in bots}  # every bot its own values
+            self._start(session.compare(text, bots, params=each, files=files), prompt_text=prompt_text)
         else:
             from poe_tui.tui.screens.usage import cost_checked  # asks first above confirm_above
 
@@ -304,9 +306,15 @@ class ChatScreen(Screen):
 
     def start_retry(self, bot: str | None = None) -> None:
         if self.can_send():
-            self._target = bot or self.host.session.bot
-            values = self.media.values.get(self._target, {})
-            self._start(self.host.session.retry(bot=bot, params=values), retry=True)
+            self.run_worker(self._retry(bot), group="retry", exclusive=True)
+
+    async def _retry(self, bot: str | None) -> None:
+        target = bot or self.host.session.bot
+        values = await self.media.load_values(target)  # kept values, also right after a reopen
+        if self.busy:
+            return
+        self._target = target
+        self._start(self.host.session.retry(bot=bot, params=values), retry=True)
 
     async def begin_edit(self, number: int | None) -> None:
         """Put your message N (default: your last) in the prompt; Enter resends it as a branch."""
@@ -340,7 +348,8 @@ class ChatScreen(Screen):
             self._hand_back(text)
             return
         await self.conversation.load(before)  # the branch forks here: what came after is one version away
-        self._start(self.host.session.edit(original.id, text, params=self.media.values.get(self.bot, {})), prompt_text=text)
+        values = await self.media.load_values(self.bot)
+        self._start(self.host.session.edit(original.id, text, params=values), prompt_text=text)
 
     def arm_compare(self, bots: list[str]) -> None:
         """The next message goes to these bots at once (an empty list disarms)."""
