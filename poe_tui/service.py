@@ -83,6 +83,18 @@ class _Usage:
         """New charges from the service into the ledger. Raises PoeError; the ledger is intact."""
         return await refresh_ledger(self.client, self.db)
 
+    async def charged_points(self, message_ids: list[str]) -> dict[str, int]:
+        """What each of these replies cost, from the points history (a comparison's columns, whose
+        balance drop is one total). Recorded on the replies; {} when the history is out of reach."""
+        try:
+            await self.refresh_ledger()
+        except (PoeError, StoreError):
+            return {}
+        found = await self.db.ledger_points_for(message_ids)
+        for message_id, points in found.items():
+            await self.db.update_message(message_id, points=points)
+        return found
+
     async def usage_report(self, charges: int = 200) -> UsageReport:
         balance = self.session.last_balance if self.session is not None else None
         if balance is None:

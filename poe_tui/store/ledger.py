@@ -178,3 +178,17 @@ def charges(db: Connection, limit: int = 200, offset: int = 0) -> list[Charge]:
 def count(db: Connection) -> int:
     with db.read() as conn:
         return conn.execute("SELECT count(*) FROM ledger").fetchone()[0]
+
+
+def points_for(db: Connection, message_ids: list[str]) -> dict[str, int]:
+    """The points the ledger matched to each of these replies (those it has matched)."""
+    if not message_ids:
+        return {}
+    marks = ",".join("?" * len(message_ids))
+    with db.read() as conn:
+        rows = conn.execute(
+            f"SELECT message_id, sum(cost_points) FROM ledger WHERE message_id IN ({marks}) AND pending = 0"
+            " GROUP BY message_id",
+            message_ids,
+        ).fetchall()
+    return {mid: int(points) for mid, points in rows}

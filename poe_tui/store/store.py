@@ -285,5 +285,8 @@ class Store:
     def ledger_charges(self, limit: int = 200, offset: int = 0) -> list[Charge]:
         return _ledger.charges(self._db, limit, offset)
 
+    def ledger_points_for(self, message_ids: list[str]) -> dict[str, int]:
+        return _ledger.points_for(self._db, message_ids)
+
     def ledger_count(self) -> int:
         return _ledger.count(self._db)

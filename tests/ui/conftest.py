@@ -57,14 +57,17 @@ def make_app(emulator, api_key, tmp_path, clock, clipboard) -> Callable[..., obj
     from poe_tui.tui.app import PoeApp
     from poe_tui.tui.clipboard import Clipboard
 
-    def make(*, key: str | None = api_key, bot: str = "Demo-Markdown", keys: dict | None = None, theme: str = "poe-dark", db=None, seed=None):
+    def make(*, key: str | None = api_key, bot: str = "Demo-Markdown", keys: dict | None = None, theme: str = "poe-dark", db=None, seed=None,
+             real_time: bool = False):
+        """`real_time`: stored times are the wall clock's, as the emulator's points history is."""
+        store_clock = time.time if real_time else clock
         settings = Settings(api_key=key, base_url=emulator.base_url, default_bot=bot, keys=keys or {}, theme=theme, max_retries=2)
         runtime = Runtime(settings=settings)
         path = db or tmp_path / "history.db"
         if seed is not None:
-            with Store(path, clock=clock) as store:
+            with Store(path, clock=store_clock) as store:
                 seed(store)
-        app = PoeApp(runtime, clipboard=Clipboard([clipboard]), open_store=lambda: Store(path, clock=clock), remember_theme=False)
+        app = PoeApp(runtime, clipboard=Clipboard([clipboard]), open_store=lambda: Store(path, clock=store_clock), remember_theme=False)
         return app
 
     return make

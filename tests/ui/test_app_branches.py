@@ -10,7 +10,7 @@ from uihelpers import ready, settle, type_and_send, wait_for
 
 
 async def test_compare_three_bots_then_pick_one(make_app, emulator):
-    app = make_app(bot="Demo-Echo")
+    app = make_app(bot="Demo-Echo", real_time=True)  # charges are matched to replies by time
     async with app.run_test(size=(160, 40)) as pilot:
         await ready(pilot)
         await wait_for(pilot, lambda: len(app.bots) > 0, what="the bot list")
@@ -25,6 +25,10 @@ async def test_compare_three_bots_then_pick_one(make_app, emulator):
         requests = emulator.state.chat_requests[-3:]
         assert len({repr(r.body["messages"]) for r in requests}) == 1
         await wait_for(pilot, lambda: view.cost is not None, what="the total cost")
+        # Each column's own cost comes from the points history; together they are the total.
+        await wait_for(pilot, lambda: all(c.message.points is not None for c in view.columns), what="each column's points")
+        assert sum(c.message.points for c in view.columns) == view.cost
+        assert all(f"{c.message.points:,} pts" in str(c._header()) for c in view.columns)
 
         await type_and_send(pilot, "/pick 2")
         await pilot.pause()

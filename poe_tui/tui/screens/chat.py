@@ -549,13 +549,26 @@ class ChatScreen(Screen):
         self.bar.online = True
         self.bar.cost = event.cost  # None (unknown) rather than the previous reply's figure
         self.show_balance(event.points, None)
-        if event.message is None and self._compare is not None:  # a comparison's total
-            self._compare.cost = event.cost
-            self._compare.refresh_head()
         if self._reply is not None and event.message is not None and self._reply.message is not None:
             if self._reply.message.id == event.message.id:
                 self._reply.message = event.message
                 self._reply.refresh_header()
+        if event.message is None and self._compare is not None:  # a comparison's total
+            self._compare.cost = event.cost
+            self._compare.refresh_head()
+            self._column_points(self._compare)
+
+    @work(group="column-points")
+    async def _column_points(self, view: Any) -> None:
+        """Each column's own cost, once the points history lists the charges."""
+        import dataclasses
+
+        ids = [c.message.id for c in view.columns if c.message is not None and c.message.id]
+        found = await self.host.service.charged_points(ids)
+        for column in view.columns:
+            if column.message is not None and column.message.id in found:
+                column.message = dataclasses.replace(column.message, points=found[column.message.id])
+                column.refresh_header()
 
     def _end_reply(self, turn: object) -> None:
         """The reply is over as far as the user is concerned: the next message may go."""
