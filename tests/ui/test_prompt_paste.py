@@ -33,3 +33,17 @@ async def test_a_huge_paste_is_a_chip_and_is_sent_and_stored_whole(make_app, tmp
     with sqlite3.connect(db) as con:
         stored = [row[0] for row in con.execute("SELECT content FROM messages WHERE role = 'user'")]
     assert stored == [f"look: {big} ok?"]
+
+
+async def test_a_paste_whose_line_breaks_came_as_cr_keeps_them_as_lines(make_app):
+    """Terminals and tmux send a paste's newlines as CR; the chip counts lines, the text keeps them."""
+    lines = [f"row {n}: log" for n in range(2_000)]
+    app = make_app(bot="Demo-Echo")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        prompt = app.chat_screen.prompt
+        prompt.focus()
+        app.post_message(events.Paste("\r".join(lines)))
+        await pilot.pause()
+        assert "2,000 lines" in prompt.document.text
+        assert prompt.text == "\n".join(lines)

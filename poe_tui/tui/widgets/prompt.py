@@ -146,7 +146,9 @@ class PromptInput(TextArea):
             await super()._on_paste(event)
             return
         event.stop()
-        if result := self._replace_via_keyboard(self._chip(event.text), *self.selection):
+        # Terminals (and tmux) send a paste's line breaks as CR: the text kept is what was copied.
+        text = event.text.replace("\r\n", "\n").replace("\r", "\n")
+        if result := self._replace_via_keyboard(self._chip(text), *self.selection):
             self.move_cursor(result.end_location)
 
     def action_expand_pastes(self) -> None:
