@@ -20,6 +20,7 @@ from textual.widgets import Collapsible, Static
 from poe_tui.media import find as find_media
 from poe_tui.media import strip as strip_media
 from poe_tui.textsafe import one_line, strip_terminal_controls
+from poe_tui.tui import keystrokes
 from poe_tui.tui.widgets.attachments import attachment_line
 from poe_tui.tui.widgets.markdown_stream import Hollow, StreamingMarkdown
 from poe_tui.tui.widgets.media import MediaList
@@ -144,6 +145,7 @@ class ReplyMessage(Hollow):
         self._flushing = False
         self._timer = None
         self._quiet_until = 0.0  # after a big flush, the timer skips ticks until then
+        self._flushed_at = 0.0
         if message is not None:
             self.set_class(message.status in ("error", "interrupted"), "-failed")
 
@@ -233,6 +235,9 @@ class ReplyMessage(Hollow):
         now = time.monotonic()
         if not final and now < self._quiet_until:
             return
+        if not final and not keystrokes.may_update(self._flushed_at):
+            return  # the user is typing: their keys get the frames, the reply catches up soon
+        self._flushed_at = now
         self._flushing = True
         try:
             if self._pending_reasoning:

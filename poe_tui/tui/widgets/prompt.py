@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.widgets import OptionList, TextArea
 from textual.widgets.option_list import Option
 
-from poe_tui.tui import commands, keys
+from poe_tui.tui import commands, keys, keystrokes
 
 
 PASTE_THRESHOLD = 10_000  # characters; longer pastes become a chip
@@ -169,6 +169,7 @@ class PromptInput(TextArea):
     async def _on_key(self, event) -> None:
         # Handled here, in order with the typed characters: a priority binding would run
         # before earlier keys of the same burst reached the text.
+        keystrokes.typed()
         keymap = getattr(self.app, "keymap", {})
         if event.key in keys.keys_for("send", keymap):
             event.stop()
