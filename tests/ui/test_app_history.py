@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from poe_tui.tui.screens.history import HistoryScreen
 from poe_tui.tui.widgets.message import ReplyMessage, UserMessage
-from uihelpers import ready, settle, type_and_send, wait_for
+from uihelpers import open_latest, ready, settle, type_and_send, wait_for
 
 
 def seed(store):
@@ -74,10 +74,7 @@ async def test_opening_a_long_conversation_mounts_only_the_tail(make_app):
     app = make_app(seed=many)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        conv_id = app.service.db.sync.latest_conversation_id()
-        await app.chat_screen.open_conversation(conv_id)
-        await pilot.pause()
-        view = app.chat_screen.conversation
+        view = await open_latest(pilot)
         from poe_tui.tui.widgets.conversation import WINDOW
 
         assert len(view.messages) == WINDOW

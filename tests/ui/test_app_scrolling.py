@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from poe_tui.tui.widgets.message import ReplyMessage, UserMessage
 
-from uihelpers import ready, wait_for
+from uihelpers import open_latest, ready, wait_for
 
 BODY = ("lorem ipsum dolor sit amet " * 20 + "\n\n") * 3
 
@@ -28,10 +28,7 @@ async def test_paging_loading_earlier_and_jumping_to_the_top(make_app):
     app = make_app(seed=_seed)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        conv_id = app.service.db.sync.latest_conversation_id()
-        await app.chat_screen.open_conversation(conv_id)
-        await pilot.pause()
-        view = app.chat_screen.conversation
+        view = await open_latest(pilot)
         assert view.has_earlier and min(_numbers(app)) == 51
         start = view.scroll_y
         for _ in range(5):  # one burst: each press still moves a whole page

@@ -49,3 +49,11 @@ def screen_text(app) -> str:
         x, y, text = match.groups()
         lines.setdefault(y, []).append((float(x), html.unescape(text).replace("\xa0", " ")))
     return "\n".join("".join(t for _, t in sorted(parts)) for _, parts in sorted(lines.items(), key=lambda kv: float(kv[0])))
+
+
+async def open_latest(pilot):
+    """Open the newest stored conversation in the chat screen; returns the conversation view."""
+    app = pilot.app
+    await app.chat_screen.open_conversation(app.service.db.sync.latest_conversation_id())
+    await pilot.pause()
+    return app.chat_screen.conversation
