@@ -13,6 +13,9 @@ from poe_tui.textsafe import one_line
 from poe_tui.tui.widgets.message import ReplyMessage
 
 
+COLUMN_STEP = 60  # lines a streaming column's height grows at a time
+
+
 class CompareView(Vertical):
     SCOPED_CSS = False  # its narrow rules start from the screen's `-narrow` class
     DEFAULT_CSS = """
@@ -39,6 +42,10 @@ class CompareView(Vertical):
         yield Tabs(*[Tab(f"{i + 1} {one_line(b, 24)}", id=f"column-{i}") for i, b in enumerate(self.bots)])
         with Horizontal(id="compare-columns"):
             yield from self.columns
+
+    def on_mount(self) -> None:
+        for column in self.columns:  # three growing columns relayout three times as often
+            column.body.grow_in_steps(COLUMN_STEP)
 
     def _head(self) -> Content:
         ended = sum(1 for c in self.columns if not c.streaming)

@@ -99,6 +99,12 @@ class StreamingMarkdown(Hollow):
         if streaming:
             self._live.reserve = LIVE_RESERVE
 
+    def grow_in_steps(self, lines: int) -> None:
+        """While streaming, the live part's height grows this many lines at a time (each growth
+        relayouts what is around it: side-by-side columns want fewer)."""
+        if self.streaming:
+            self._live.reserve = lines
+
     def compose(self):
         yield self._frozen
         yield self._live
