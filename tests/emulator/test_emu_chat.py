@@ -259,7 +259,7 @@ def test_request_log_keeps_the_body_as_sent(emulator, http):
 
 @pytest.mark.parametrize("name,kind,magic", [("Demo-Image", "image", b"\x89PNG\r\n\x1a\n"),
                                              ("ElevenLabs-v2.5-Turbo", "audio", b"RIFF"),
-                                             ("Veo-3.1-Lite", "video", b"\x00\x00\x00\x1cftyp")])
+                                             ("Veo-3.1-Lite", "video", b"\x00\x00\x00\x20ftyp")])
 def test_media_urls_serve_real_bytes_without_a_key(chat, anon, emulator, name, kind, magic):
     text = chat(name, "a cat").json()["choices"][0]["message"]["content"]
     url = re.search(rf"http://\S+/base/{kind}/[0-9a-f]{{64}}(\?[^\s)]*)?", text)[0]
@@ -267,6 +267,8 @@ def test_media_urls_serve_real_bytes_without_a_key(chat, anon, emulator, name, k
     assert first.status_code == 200 and first.content.startswith(magic)
     assert first.headers["content-type"].startswith(kind)
     assert first.content == again.content  # the same URL always serves the same file
+    if kind == "video":  # a film a player can play: its track index and an H.264 video track
+        assert b"moov" in first.content and b"avc1" in first.content and b"mdat" in first.content
     log = emulator.state.requests
     assert [r for r in log if r.path.startswith("/base/")][-1].status == 200
 
