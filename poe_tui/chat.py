@@ -553,9 +553,15 @@ def _coalesce(batch: list[Any]) -> list[Any]:
     """Runs of text (or reasoning) deltas that arrived together become one: a fast stream then
     costs the UI one update per batch, not one per chunk."""
     out: list[Any] = []
+    run: list[str] = []  # the texts of the run being gathered (joined once, not re-copied per chunk)
     for event in batch:
-        if out and type(event) in (TextDelta, ReasoningDelta) and type(out[-1]) is type(event):
-            out[-1] = type(event)(out[-1].text + event.text)
-        else:
-            out.append(event)
+        if run and type(event) is type(out[-1]):
+            run.append(event.text)
+            continue
+        if len(run) > 1:
+            out[-1] = type(out[-1])("".join(run))
+        out.append(event)
+        run = [event.text] if type(event) in (TextDelta, ReasoningDelta) else []
+    if len(run) > 1:
+        out[-1] = type(out[-1])("".join(run))
     return out

@@ -258,7 +258,7 @@ class PoeClient:
                 f"{payload['model']} stopped sending for {human_duration(progress.idle_timeout)}: "
                 f"{progress.chars:,} characters were kept."
             ) from None
-        except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+        except (httpx.RemoteProtocolError, httpx.ReadError):
             if finish_reason is None:
                 raise StreamInterrupted("The connection closed mid-reply.") from None
         except httpx.ReadTimeout:

@@ -10,7 +10,7 @@ showed), `likely` (the only reply in that window), `weak` (several candidates, o
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .connection import Connection

@@ -115,10 +115,6 @@ class ChatScreen(Screen):
         """A reply is on its way (waiting, streaming or being saved)."""
         return self._replying
 
-    @property
-    def busy(self) -> bool:
-        return self._replying
-
     def _update_hints(self) -> None:
         shown = {k.id: s for k, s in keys.current_keys(self.host.keymap)}
         first = lambda ids: shown[ids].split(",")[0]  # noqa: E731
@@ -269,7 +265,7 @@ class ChatScreen(Screen):
 
     def can_send(self) -> bool:
         app = self.host
-        if self.busy:
+        if self.streaming:
             app.notice("A reply is still coming: press Esc to cancel it first.", severity="warning")
             return False
         if app.session is None:
@@ -294,7 +290,7 @@ class ChatScreen(Screen):
         values, files = extra
         if self._compare_next:
             bots, self._compare_next = self._compare_next, None
-            self._show_compare_armed()
+            self._show_prompt_state()
             self._compare_bots = bots
             each = {bot: self.media.values.get(bot, {}) for bot in bots}  # every bot its own values
             self._start(session.compare(text, bots, params=each, files=files), prompt_text=prompt_text)
@@ -311,7 +307,7 @@ class ChatScreen(Screen):
     async def _retry(self, bot: str | None) -> None:
         target = bot or self.host.session.bot
         values = await self.media.load_values(target)  # kept values, also right after a reopen
-        if self.busy:
+        if self.streaming:
             return
         self._target = target
         self._start(self.host.session.retry(bot=bot, params=values), retry=True)
@@ -319,7 +315,7 @@ class ChatScreen(Screen):
     async def begin_edit(self, number: int | None) -> None:
         """Put your message N (default: your last) in the prompt; Enter resends it as a branch."""
         session = self.host.session
-        if session is None or self.busy:
+        if session is None or self.streaming:
             self.host.notice("Wait for the reply to end (or cancel it) before editing.", severity="warning")
             return
         messages = await session.messages()
@@ -354,15 +350,12 @@ class ChatScreen(Screen):
     def arm_compare(self, bots: list[str]) -> None:
         """The next message goes to these bots at once (an empty list disarms)."""
         self._compare_next = bots or None
-        self._show_compare_armed()
-
-    def _show_compare_armed(self) -> None:
         self._show_prompt_state()
 
     async def pick(self, index: int) -> None:
         """Continue with column `index` of the last comparison: its branch, its bot."""
         view = self._compare
-        if view is None or self.busy:
+        if view is None or self.streaming:
             self.host.notice("There is no finished comparison to pick from.", severity="warning")
             return
         if not 0 <= index < len(view.columns) or view.columns[index].message is None or not view.columns[index].message.id:
@@ -609,11 +602,11 @@ class ChatScreen(Screen):
 
     def action_cancel(self) -> None:
         session = self.host.session
-        if self._editing is not None and not self.busy:
+        if self._editing is not None and not self.streaming:
             self._end_edit()
             self.prompt.clear()
             return
-        if self.busy and session is not None:
+        if self.streaming and session is not None:
             if not session.cancel() and self._stream is not None:
                 self._stream.cancel()  # nothing streaming yet (still saving the turn): stop the worker
         elif self.focused is not self.prompt:
@@ -633,7 +626,7 @@ class ChatScreen(Screen):
     # ------------------------------------------------------------ conversations
 
     async def new_conversation(self) -> None:
-        if self.busy:
+        if self.streaming:
             self.host.notice("A reply is still coming: press Esc to cancel it first.", severity="warning")
             return
         if self.host.session is not None:
@@ -676,7 +669,7 @@ class ChatScreen(Screen):
 
     async def open_conversation(self, conversation_id: str, at: str | None = None) -> None:
         app = self.host
-        if self.busy:
+        if self.streaming:
             app.notice("A reply is still coming: press Esc to cancel it first.", severity="warning")
             return
         if app.session is None:
@@ -739,7 +732,7 @@ class ChatScreen(Screen):
         that follows it)."""
         session = self.host.session
         target = self._last_fork()
-        if self.busy or session is None or target is None:
+        if self.streaming or session is None or target is None:
             self.app.bell()
             return
         versions = await session.versions(target.id)
