@@ -532,11 +532,15 @@ def _save_user_turn(
 
 
 def _forks(store: Store, conv_id: str, leaf_id: str | None) -> dict[str, tuple[int, int]]:
+    """Two reads, whatever the length: the branch on screen, and the tree's shape."""
+    siblings: dict[str | None, list[str]] = {}
+    for message_id, parent_id in store.message_tree(conv_id):
+        siblings.setdefault(parent_id, []).append(message_id)
     out: dict[str, tuple[int, int]] = {}
     for message in store.get_thread(conv_id, leaf_id):
-        versions = store.siblings(message.id)
+        versions = siblings.get(message.parent_id, ())
         if len(versions) > 1:
-            out[message.id] = (next(i for i, v in enumerate(versions) if v.id == message.id) + 1, len(versions))
+            out[message.id] = (versions.index(message.id) + 1, len(versions))
     return out
 
 

@@ -305,6 +305,14 @@ def all_in_conversation(db: Connection, conversation_id: str) -> list[Message]:
     return [Message(*r) for r in rows]
 
 
+def tree(db: Connection, conversation_id: str) -> list[tuple[str, str | None]]:
+    """(id, parent_id) of every message, in insertion order: the shape of the branches."""
+    with db.read() as conn:
+        return conn.execute(
+            "SELECT id, parent_id FROM messages WHERE conversation_id = ? ORDER BY seq", (conversation_id,)
+        ).fetchall()
+
+
 def interrupt_stale(db: Connection, clock: Callable[[], float], max_age: float) -> int:
     """Mark replies still 'streaming' but untouched for `max_age` seconds as 'interrupted'
     (the process writing them died). Returns how many."""

@@ -175,6 +175,10 @@ class Store:
     ) -> list[Message]:
         return _messages.thread(self._db, conversation_id, leaf_id, limit=limit)
 
+    def message_tree(self, conversation_id: str) -> list[tuple[str, str | None]]:
+        """(id, parent_id) of every message in insertion order: which are versions of which."""
+        return _messages.tree(self._db, conversation_id)
+
     def all_messages(self, conversation_id: str) -> list[Message]:
         """Every branch, oldest first (for export); get_messages gives the active thread."""
         return _messages.all_in_conversation(self._db, conversation_id)

@@ -116,12 +116,10 @@ class ChatScreen(Screen):
         return self._replying
 
     def _update_hints(self) -> None:
-        shown = {k.id: s for k, s in keys.current_keys(self.host.keymap)}
-        first = lambda ids: shown[ids].split(",")[0]  # noqa: E731
         hints = [("models", "bots"), ("history", "history"), ("new", "new"), ("help", "help")]
         if self.streaming:
             hints.insert(0, ("cancel", "cancel"))
-        self.bar.hints = tuple((first(i), label) for i, label in hints)
+        self.bar.hints = tuple((self._key(i), label) for i, label in hints)
 
     # ------------------------------------------------------------ fed by the app
 

@@ -6,7 +6,6 @@ read (and tested) without the screen's other parts.
 
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING, Any, Protocol
 
 from poe_tui.textsafe import one_line
@@ -63,9 +62,9 @@ class SlashCommands:
         return next((b.name for b in self.app.bots if b.name.lower() == name.lower()), None)
 
     def _closest(self, name: str) -> str:
-        names = [b.name for b in self.app.bots]
-        by_lower = {n.lower(): n for n in names}
-        return ", ".join(by_lower[c] for c in difflib.get_close_matches(name.lower(), list(by_lower), n=3, cutoff=0.5))
+        from poe_tui.chat import suggest_bots
+
+        return ", ".join(suggest_bots(name, (b.name for b in self.app.bots)))
 
     def _with_bot(self, arg: str, then: Any) -> None:
         """An exact name (any case) is taken; anything else is questioned, never taken silently."""
