@@ -6,14 +6,13 @@ from __future__ import annotations
 from poe_tui.tui.widgets.compare import CompareView
 from poe_tui.tui.widgets.message import ReplyMessage, UserMessage
 
-from uihelpers import ready, settle, type_and_send, wait_for
+from uihelpers import ready, settle, started, type_and_send, wait_for
 
 
 async def test_compare_three_bots_then_pick_one(make_app, emulator):
     app = make_app(bot="Demo-Echo", real_time=True)  # charges are matched to replies by time
     async with app.run_test(size=(160, 40)) as pilot:
-        await ready(pilot)
-        await wait_for(pilot, lambda: len(app.bots) > 0, what="the bot list")
+        await started(pilot)
         await type_and_send(pilot, "/compare demo-echo Demo-Markdown demo-reasoner")
         await type_and_send(pilot, "which is best?")
         await settle(pilot)
@@ -47,8 +46,7 @@ async def test_compare_three_bots_then_pick_one(make_app, emulator):
 async def test_compare_is_tabs_on_a_narrow_terminal(make_app):
     app = make_app(bot="Demo-Echo")
     async with app.run_test(size=(80, 30)) as pilot:
-        await ready(pilot)
-        await wait_for(pilot, lambda: len(app.bots) > 0, what="the bot list")
+        await started(pilot)
         await type_and_send(pilot, "/compare Demo-Echo Demo-Reasoner")
         await type_and_send(pilot, "hello")
         await settle(pilot)
@@ -64,8 +62,7 @@ async def test_compare_is_tabs_on_a_narrow_terminal(make_app):
 async def test_compare_refuses_unknown_bots(make_app, emulator):
     app = make_app(bot="Demo-Echo")
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await wait_for(pilot, lambda: len(app.bots) > 0, what="the bot list")
+        await started(pilot)
         await type_and_send(pilot, "/compare Demo-Echo Demo-Markdwn")
         assert any("Not in Poe's bot list" in n.message and "Demo-Markdown" in n.message for n in app._notifications)
         await type_and_send(pilot, "just one")

@@ -8,13 +8,7 @@ from __future__ import annotations
 import httpx
 
 from poe_tui.emulator.media import png
-from uihelpers import ready, screen_text, settle, type_and_send, wait_for
-
-
-async def started(pilot) -> None:
-    app = pilot.app
-    await ready(pilot)
-    await wait_for(pilot, lambda: len(app.bots) > 0 and app.session is not None, what="the bot list")
+from uihelpers import screen_text, settle, started, type_and_send, wait_for
 
 
 def chat_bodies(emulator):

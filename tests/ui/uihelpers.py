@@ -20,6 +20,13 @@ async def ready(pilot) -> None:
     await pilot.pause()
 
 
+async def started(pilot) -> None:
+    """Started, with the bot list loaded (a name typed to /model or /compare is checked against it)."""
+    app = pilot.app
+    await ready(pilot)
+    await wait_for(pilot, lambda: len(app.bots) > 0 and app.session is not None, what="the bot list")
+
+
 async def settle(pilot) -> None:
     """Wait until no reply is streaming and the screen has caught up."""
     screen = pilot.app.chat_screen
