@@ -129,7 +129,7 @@ async def test_an_expensive_message_asks_first(make_app, emulator):
         question = str(app.screen.query_one("#confirm-question").render())
         assert "Claude-Opus-4.6" in question and "points" in question and "100" in question
         await pilot.press("n")
-        await wait_for(pilot, lambda: not app.chat_screen.busy, what="the send to be dropped")
+        await wait_for(pilot, lambda: not app.chat_screen.streaming, what="the send to be dropped")
         assert len(emulator.state.chat_requests) == sent, "nothing left"
         assert app.chat_screen.prompt.text.strip() == long.strip(), "the message is back in the prompt"
         assert len(await app.session.messages()) == 2, "nothing saved"
