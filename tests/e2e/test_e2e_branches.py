@@ -47,3 +47,31 @@ def test_compare_pick_edit_and_the_original_branch_after_a_restart(tui, demo_db)
     rows = messages(demo_db)
     assert sum(1 for r in rows if r["role"] == "user") == 3  # best?, why?, fastest?: nothing lost
     assert term.quit() == 0
+
+
+def test_marking_bots_in_the_picker_sends_the_next_message_to_them_side_by_side(tui, demo_db):
+    term = tui(cols=140, rows=40)
+    term.press("ctrl+l")
+    term.type("demo-ech", delay=0.02)
+    term.settle()
+    term.press("tab")  # marks Demo-Echo, as fzf marks
+    term.wait_for(" 1 Demo-Echo", timeout=5)
+    term.press(*["backspace"] * 8)
+    term.type("demo-mark", delay=0.02)
+    term.settle()
+    term.press("tab")
+    term.wait_for("Compare: Demo-Echo · Demo-Markdown", timeout=5)
+    term.press("enter")
+    term.wait_for("next to: Demo-Echo · Demo-Markdown", timeout=5)  # on the prompt's edge
+    send(term, "hello both")
+    term.wait_for(lambda t: sum(1 for r in messages(demo_db) if r["role"] == "assistant" and r["status"] == "complete") == 2,
+                  timeout=30)
+    wait_idle(term)
+    rows = [r for r in messages(demo_db) if r["role"] == "assistant"]
+    assert sorted(r["bot"] for r in rows) == ["Demo-Echo", "Demo-Markdown"]
+    assert rows[0]["parent_id"] == rows[1]["parent_id"]  # siblings: answers to the same message
+    term.press("ctrl+home")  # up to the comparison's head
+    term.wait_for("2 bots side by side", timeout=5)
+    row = next(line for line in term.lines if "Demo-Echo" in line and "Demo-Markdown" in line and "tokens" in line)
+    assert row.index("Demo-Echo") < row.index("Demo-Markdown"), row  # in the order marked
+    assert term.quit() == 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 from poe_tui.tui.widgets.compare import CompareView
 from poe_tui.tui.widgets.message import ReplyMessage, UserMessage
 
-from uihelpers import ready, settle, started, type_and_send, wait_for
+from uihelpers import ready, screen_text, settle, started, type_and_send, wait_for
 
 
 async def test_compare_three_bots_then_pick_one(make_app, emulator):
@@ -89,7 +89,9 @@ async def test_edit_an_earlier_message_makes_a_branch_and_keeps_the_old_one(make
         assert [m["content"] for m in emulator.state.chat_requests[-1].body["messages"]] == ["first question, better"]
         users = [u.message.content for u in screen.conversation.query(UserMessage)]
         assert users == ["first question, better"]
-        # The old branch is one version away.
+        # The old branch is one version away, and the edited message says so.
+        await wait_for(pilot, lambda: "‹ 2/2 ›" in screen.conversation.query_one(UserMessage).note, what="the marker")
+        assert "‹ 2/2 ›" in screen_text(app)
         await pilot.press("alt+left")
         await wait_for(pilot, lambda: [u.message.content for u in screen.conversation.query(UserMessage)]
                        == ["first question", "second question"], what="the original branch")

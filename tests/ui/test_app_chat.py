@@ -5,7 +5,7 @@ from __future__ import annotations
 from poe_tui.emulator.faults import Fault
 from poe_tui.tui.widgets.message import ReplyMessage, UserMessage
 
-from uihelpers import ready, settle, type_and_send, wait_for
+from uihelpers import ready, screen_text, settle, type_and_send, wait_for
 
 
 async def test_send_streams_a_reply_and_saves_both_turns(make_app, emulator):
@@ -41,8 +41,27 @@ async def test_reasoning_is_folded(make_app):
         from textual.widgets import Collapsible
 
         box = reply.query_one(Collapsible)
-        assert box.collapsed
+        assert box.collapsed and box.display
+        assert "▶ Reasoning" in screen_text(app)
         assert reply._reasoning_text
+        # Folded, its text was not redrawn as it streamed; unfolded, it shows all of it.
+        box.collapsed = False
+        await pilot.pause()
+        shown = str(reply.query_one(".reasoning-text").render())
+        assert shown == reply._reasoning_text and len(shown) > 20
+        assert shown.splitlines()[0][:30] in "\n".join(line.rstrip() for line in screen_text(app).splitlines())
+
+
+async def test_a_reply_without_reasoning_shows_no_reasoning_box(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await type_and_send(pilot, "hi")
+        await settle(pilot)
+        from textual.widgets import Collapsible
+
+        assert not any(box.display for box in app.chat_screen.conversation.last_reply().query(Collapsible))
+        assert "▶ Reasoning" not in screen_text(app)
 
 
 async def test_escape_cancels_a_stalled_reply_and_marks_it(make_app, emulator):
@@ -268,3 +287,26 @@ async def test_model_and_theme_arguments_complete(make_app, emulator):
         assert app.session.bot == "Claude-Sonnet-4.6"
         await pilot.press(*"/theme poe-l", "tab")
         assert prompt.text == "/theme poe-light"
+
+
+async def test_enter_right_after_a_reply_ended_while_typing_sends(make_app, monkeypatch):
+    """A reply that ends while keys come in shows its end at the next gap between keys; an Enter
+    in that moment must find the reply over, not "still coming"."""
+    from poe_tui.tui import keystrokes
+
+    monkeypatch.setattr(keystrokes, "GRACE", 30.0)  # every key counts as typing for a long while
+    monkeypatch.setattr(keystrokes, "MAX_DEFER", 60.0)  # and nothing held is let go by an echo
+    app = make_app()
+    notices: list[str] = []
+    monkeypatch.setattr(app, "notice", lambda text, **kw: notices.append(text))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await type_and_send(pilot, "first")
+        await wait_for(pilot, keystrokes.ends_held, what="the reply's end held back")
+        assert app.chat_screen.streaming
+        await type_and_send(pilot, "second")
+        monkeypatch.setattr(keystrokes, "_last_key", 0.0)  # the typing stops
+        await settle(pilot)
+        stored = app.service.db.sync.get_messages(app.session.conversation_id)
+        assert [(m.role, m.status) for m in stored] == [("user", "complete"), ("assistant", "complete")] * 2
+        assert not any("still coming" in n for n in notices)

@@ -40,7 +40,7 @@ async def test_links_need_confirmation(make_app, emulator, monkeypatch):
         await ready(pilot)
         await type_and_send(pilot, "link please")
         await settle(pilot)
-        segment = app.chat_screen.conversation.last_reply().query_one("MarkdownSegment")
+        segment = app.chat_screen.conversation.last_reply().query_one("StreamingMarkdown")
         # Click the link text: the link's action asks the screen to confirm.
         await pilot.click(segment, offset=(6, 0))
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")

@@ -35,6 +35,9 @@ class Host(App):
     def on_model_picker_favourite_toggled(self, event: ModelPicker.FavouriteToggled) -> None:
         self.events.append(("favourite", event.name, event.favourite))
 
+    def on_model_picker_compared(self, event: ModelPicker.Compared) -> None:
+        self.events.append(("compared", event.names))
+
 
 def screen_text(app: App) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
@@ -236,3 +239,43 @@ def test_row_formatting_helpers():
     assert short_price(Pricing(prompt=Decimal("0.0000026"), completion=Decimal("0.000013"))) == "$2.6/$13"
     assert short_price(Pricing(request=Decimal("0.018"))) == "$0.018/req"
     assert short_price(None) == ""
+
+
+async def test_tab_marks_bots_to_compare_and_enter_sends_them_all(bots):
+    picker = ModelPicker(bots, recents=[], favourites=[], current="GPT-5")
+    app = Host(picker)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"son46", "tab")  # marks Claude-Sonnet-4.6, moves down
+        await pilot.press(*["backspace"] * 5, *"gpt-5.4", "tab")
+        await pilot.pause()
+        assert picker.bot_list.marked == ["Claude-Sonnet-4.6", "GPT-5.4"]
+        assert "Compare: Claude-Sonnet-4.6 · GPT-5.4" in screen_text(app)
+        assert list_lines(app)[0].startswith(" 2 GPT-5.4")  # its place in the comparison
+        await pilot.press(*["backspace"] * 7, *"son46")
+        await pilot.pause()
+        assert list_lines(app)[0].startswith(" 1 Claude-Sonnet-4.6")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.events == [("compared", ["Claude-Sonnet-4.6", "GPT-5.4"])]
+        assert picker.bot_list.marked == []  # used once
+        await pilot.press(*"gpt-5.4", "tab", "tab")  # marks it, then the row below
+        await pilot.pause()
+        assert len(picker.bot_list.marked) == 2
+        await pilot.press("up", "tab")  # Tab on a marked bot unmarks it
+        await pilot.pause()
+        assert len(picker.bot_list.marked) == 1
+        await pilot.press("enter")  # one marked bot: Enter just chooses it
+        await pilot.pause()
+        assert app.events[-1][0] == "selected"
+
+
+async def test_at_most_four_bots_can_be_marked(bots):
+    picker = ModelPicker(bots, recents=[], favourites=[])
+    app = Host(picker)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press(*["tab"] * 6)
+        await pilot.pause()
+        assert len(picker.bot_list.marked) == 4
+        assert picker.bot_list.marked == picker.visible_names[:4]

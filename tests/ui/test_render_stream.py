@@ -1,4 +1,4 @@
-"""A streamed reply is two widgets however long it grows, cut as a reload cuts it, and its
+"""A streamed reply is one widget however long it grows, cut as a reload cuts it, and its
 pages are drawn only when on screen."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import random
 from textual.app import App
 from textual.containers import VerticalScroll
 
-from poe_tui.tui.widgets.markdown_stream import MarkdownSegment, StreamingMarkdown, split_segments
-from poe_tui.tui.widgets.mdtext import MarkdownText, layout, parse
+from poe_tui.tui.widgets.markdown_stream import LIVE_RESERVE, StreamingMarkdown, split_segments
+from poe_tui.tui.widgets.mdtext import layout, parse
 
 from uihelpers import screen_text
 
@@ -26,7 +26,7 @@ class Host(App):
             yield StreamingMarkdown(self.text, streaming=self.streaming)
 
 
-async def test_a_long_stream_stays_two_widgets_and_matches_a_reload():
+async def test_a_long_stream_stays_one_widget_and_matches_a_reload():
     rng = random.Random(5)
     app = Host()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -42,27 +42,51 @@ async def test_a_long_stream_stays_two_widgets_and_matches_a_reload():
         await pilot.pause()
         assert body.source == TEXT
         assert body.segments == split_segments(TEXT) and len(body.segments) > 10
-        assert len(body.query(MarkdownText)) == 2
-        streamed = [line.plain for w in body.query(MarkdownText) for line in w._layout(80)]
+        assert not body.children
+        streamed = [line.plain for line in body._layout(80)]
     reload = Host(TEXT, streaming=False)
     async with reload.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         body = reload.query_one(StreamingMarkdown)
         assert body.segments == split_segments(TEXT)
-        assert [line.plain for w in body.query(MarkdownText) for line in w._layout(80)] == streamed
+        assert [line.plain for line in body._layout(80)] == streamed
         reload.query_one(VerticalScroll).scroll_end(animate=False)
         await pilot.pause()
         assert "The last words." in screen_text(reload)
 
 
-async def test_the_frozen_part_draws_what_the_layout_holds():
+async def test_a_reply_draws_what_the_layout_holds():
     app = Host(TEXT, streaming=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        frozen = app.query_one(StreamingMarkdown).query(MarkdownText).first()
-        assert not isinstance(frozen, MarkdownSegment)
-        lines = frozen._layout(frozen.size.width)
+        body = app.query_one(StreamingMarkdown)
+        lines = body._layout(body.size.width)
         for y in (0, 31, 32, 33, len(lines) - 1):
-            assert frozen.render_line(y).text.rstrip() == lines[y].plain.rstrip()
-        expected = [line.plain for part in frozen.parts for line in layout(parse(part), frozen.size.width)]
+            assert body.render_line(y).text.rstrip() == lines[y].plain.rstrip()
+        expected = [line.plain for part in body.parts for line in layout(parse(part), body.size.width)]
         assert [line.plain for line in lines if line.plain] == [line for line in expected if line]
+
+
+async def test_a_streaming_reply_grows_in_steps_and_repaints_only_its_new_lines():
+    """Most updates change a line or two: they must not relayout the screen (a relayout walks
+    every widget, and a typed key waits for it)."""
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        body = app.query_one(StreamingMarkdown)
+        await body.append("One line.")
+        await pilot.pause()
+        step = body.reserve
+        assert step == min(LIVE_RESERVE, 24 // 3)  # a third of the screen at most: new words stay in view
+        assert body.size.height == step
+        relayouts = 0
+        for n in range(40):
+            relayouts += body.replace_from(len(body.parts) - 1, split_segments(body.parts[-1] + f" word{n}"))
+            await pilot.pause()
+        assert relayouts == 0 and body.size.height == step
+        await body.append("\n\n" + "\n\n".join(f"Paragraph {n}." for n in range(step)))
+        await pilot.pause()
+        lines = len(body._layout(80))
+        assert lines > step and body.size.height == -(-lines // step) * step  # in steps
+        body.finish()
+        await pilot.pause()
+        assert body.size.height == len(body._layout(80))  # the reserve is gone

@@ -7,6 +7,7 @@ commands into intents for the service; it never touches SQL or HTTP, and never w
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, cast
@@ -20,7 +21,7 @@ from textual.widgets import Static
 from textual.worker import Worker
 
 from poe_tui.textsafe import one_line
-from poe_tui.tui import commands, keys
+from poe_tui.tui import commands, keys, keystrokes
 from poe_tui.tui.notices import retry_note
 from poe_tui.tui.screens.chat_commands import SlashCommands
 from poe_tui.tui.screens.chat_media import ChatMedia, complete_path
@@ -216,6 +217,12 @@ class ChatScreen(Screen):
         # Shown by ctrl+l on a narrow screen: the choice made, the list gives the room back.
         self.query_one("#sidebar").styles.clear_rule("display")
 
+    def on_model_picker_compared(self, event: ModelPicker.Compared) -> None:
+        event.stop()
+        self.arm_compare(event.names)
+        self.query_one("#sidebar").styles.clear_rule("display")
+        self.prompt.focus()
+
     def choose_bot(self, name: str) -> None:
         self.set_bot(name)
         self.host.notice(f"Next messages go to {one_line(name, 60)}.", timeout=3)
@@ -232,6 +239,7 @@ class ChatScreen(Screen):
     async def _submitted(self, event: PromptInput.Submitted) -> None:
         event.stop()
         self.prompt.remember(event.text)
+        await self._let_a_held_end_land()
         parsed = commands.parse(event.text)
         if parsed is None and self._editing is not None:
             await self._send_edit(event.text)
@@ -254,6 +262,15 @@ class ChatScreen(Screen):
         result = handler(arg)
         if hasattr(result, "__await__"):
             await result
+
+    async def _let_a_held_end_land(self) -> None:
+        """A reply that ended while the user typed shows its end at the next gap between keys;
+        an Enter must not find it still "coming", so it lands now."""
+        if self.streaming and keystrokes.ends_held():
+            keystrokes.release_all()
+            deadline = time.monotonic() + 2.0
+            while self.streaming and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
 
     def _hand_back(self, text: str) -> None:
         """Refused text goes back into the prompt, ahead of anything typed since."""
@@ -349,6 +366,10 @@ class ChatScreen(Screen):
         """The next message goes to these bots at once (an empty list disarms)."""
         self._compare_next = bots or None
         self._show_prompt_state()
+        if bots:
+            self.host.notice(f"Your next message goes to {', '.join(one_line(n, 40) for n in bots)} side by side.", timeout=4)
+        else:
+            self.host.notice("The next message goes to one bot again.")
 
     async def pick(self, index: int) -> None:
         """Continue with column `index` of the last comparison: its branch, its bot."""
@@ -708,7 +729,7 @@ class ChatScreen(Screen):
         self._forks = forks
         for widget in self.conversation.messages:
             message = getattr(widget, "message", None)
-            if message is None or not isinstance(widget, ReplyMessage):
+            if message is None or not isinstance(widget, (ReplyMessage, UserMessage)):
                 continue
             if message.id in forks:
                 at, count = forks[message.id]

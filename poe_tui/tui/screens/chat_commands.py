@@ -132,7 +132,6 @@ class SlashCommands:
         names = list(dict.fromkeys(arg.split()))
         if not names:
             self.screen.arm_compare([])
-            self.app.notice("The next message goes to one bot again.")
             return
         if not 2 <= len(names) <= MAX_COMPARE:
             self.app.notice(f"Compare 2 to {MAX_COMPARE} bots: /compare BOT BOT [BOT…].", severity="warning")
@@ -145,7 +144,6 @@ class SlashCommands:
                 return
             names = [self._known(n) for n in names]
         self.screen.arm_compare(names)
-        self.app.notice(f"Your next message goes to {', '.join(names)} side by side.", timeout=4)
 
     async def cmd_pick(self, arg: str) -> None:
         try:

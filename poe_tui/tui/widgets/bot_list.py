@@ -1,6 +1,6 @@
 """A virtual list of bots: one line a bot, only visible lines rendered, from plain strings.
 
-Each row: favourite star, current-bot dot, the name with the matched characters highlighted,
+Each row: favourite star, current-bot dot (or, for a bot marked to compare, its number), the name with the matched characters highlighted,
 then vision (V), reasoning (R), context size and price. Names are untrusted: rows are built
 as segments of plain text (never markup) after stripping terminal controls.
 """
@@ -93,6 +93,7 @@ class BotList(ScrollView, can_focus=False):
         "bot-list--match",
         "bot-list--star",
         "bot-list--current",
+        "bot-list--marked",
         "bot-list--vision",
         "bot-list--reasoning",
         "bot-list--muted",
@@ -109,6 +110,7 @@ class BotList(ScrollView, can_focus=False):
         & > .bot-list--match { text-style: bold underline; color: $accent; }
         & > .bot-list--star { color: $warning; }
         & > .bot-list--current { color: $success; text-style: bold; }
+        & > .bot-list--marked { color: $accent; text-style: bold reverse; }
         & > .bot-list--vision { color: $secondary; }
         & > .bot-list--reasoning { color: $primary; }
         & > .bot-list--muted { color: $text-muted; }
@@ -127,6 +129,7 @@ class BotList(ScrollView, can_focus=False):
         super().__init__(id=id)
         self.rows: list[Row] = []
         self.current: str | None = None
+        self.marked: list[str] = []  # bots marked to compare, in the order marked
         self._cache: dict[tuple[int, bool, int], Strip] = {}
         self._styles: dict[str, dict[str, RichStyle]] | None = None
         self._width = 0
@@ -217,7 +220,7 @@ class BotList(ScrollView, can_focus=False):
         if self._styles is None:
             parts = {
                 name: self.get_visual_style(f"bot-list--{name}", partial=True).rich_style
-                for name in ("match", "star", "current", "vision", "reasoning", "muted", "free")
+                for name in ("match", "star", "current", "marked", "vision", "reasoning", "muted", "free")
             }
             bases = {"": self.rich_style, "cursor": self.get_visual_style("bot-list--cursor").rich_style}
             styles: dict[str, dict[str, RichStyle]] = {}
@@ -240,9 +243,10 @@ class BotList(ScrollView, can_focus=False):
         safe = one_line(name)
         positions = m.positions if safe == name else ()  # offsets only hold for clean names
         is_current = self.current is not None and self.current.lower() in {bot.id.lower(), name.lower()}
+        mark = next((i for i, n in enumerate(self.marked, 1) if n.lower() in {bot.id.lower(), name.lower()}), 0)
         parts: list[tuple[str, RichStyle]] = [
             ("★", palette["star"]) if m.favourite else (" ", base),
-            ("●", palette["current"]) if is_current else (" ", base),
+            (str(mark), palette["marked"]) if mark else ("●", palette["current"]) if is_current else (" ", base),
             (" ", base),
         ]
         tail: list[tuple[str, RichStyle]] = [

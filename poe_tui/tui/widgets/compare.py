@@ -10,13 +10,19 @@ from textual.content import Content
 from textual.widgets import Static, Tab, Tabs
 
 from poe_tui.textsafe import one_line
+from poe_tui.tui.widgets.inplace import update_in_place
 from poe_tui.tui.widgets.message import ReplyMessage
+from poe_tui.tui.widgets.settled import SettledSize, SettledStatic
 
 
 COLUMN_STEP = 60  # lines a streaming column's height grows at a time
 
 
-class CompareView(Vertical):
+class Columns(SettledSize, Horizontal):
+    """The replies side by side."""
+
+
+class CompareView(SettledSize, Vertical):
     SCOPED_CSS = False  # its narrow rules start from the screen's `-narrow` class
     DEFAULT_CSS = """
     CompareView { height: auto; margin: 1 1 0 0; }
@@ -38,9 +44,9 @@ class CompareView(Vertical):
         self.chosen: int | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(self._head(), id="compare-head")
+        yield SettledStatic(self._head(), id="compare-head")
         yield Tabs(*[Tab(f"{i + 1} {one_line(b, 24)}", id=f"column-{i}") for i, b in enumerate(self.bots)])
-        with Horizontal(id="compare-columns"):
+        with Columns(id="compare-columns"):
             yield from self.columns
 
     def on_mount(self) -> None:
@@ -60,7 +66,7 @@ class CompareView(Vertical):
 
     def refresh_head(self) -> None:
         if self.is_mounted:
-            self.query_one("#compare-head", Static).update(self._head())
+            update_in_place(self.query_one("#compare-head", Static), self._head())
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         event.stop()

@@ -15,6 +15,7 @@ from textual.widgets import Button, Static
 from typing import TYPE_CHECKING
 
 from poe_tui.tui.widgets.message import ReplyMessage, UserMessage
+from poe_tui.tui.widgets.settled import SettledSize
 
 if TYPE_CHECKING:
     from poe_tui.store.records import Message
@@ -41,7 +42,7 @@ def message_widget(message: Message, number: int) -> UserMessage | ReplyMessage 
     return None
 
 
-class ConversationView(VerticalScroll):
+class ConversationView(SettledSize, VerticalScroll):
     DEFAULT_CSS = """
     ConversationView { height: 1fr; }
     ConversationView > #earlier { width: 100%; margin: 0 2; }

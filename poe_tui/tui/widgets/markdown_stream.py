@@ -3,8 +3,9 @@
 Re-parsing a whole 20,000-token reply at every update would be quadratic. Here only the last
 segment is live: once it passes `FREEZE_AT` characters, the next paragraph break outside a
 code fence closes it (it is never parsed again) and a fresh live segment takes the rest.
-Closed segments join one frozen widget, so a reply is two leaf widgets however long it grows:
-the layout work per update, and per frame, stays small.
+A reply is one leaf widget however long it grows, and its height grows in steps of several
+lines: most updates repaint a few lines, and only a step relayouts the screen (the costliest
+thing a frame does: 20-40 ms with replies side by side, while a typed key waits).
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import re
 from textual.containers import Vertical
 from textual.visual import Visual
 
-from poe_tui.tui.widgets.mdtext import MarkdownText
+from poe_tui.tui.widgets.mdtext import PAGE, MarkdownText
+from poe_tui.tui.widgets.settled import SettledSize
 
 FREEZE_AT = 1000
-FREEZE_LATEST = 8 * FREEZE_AT  # a live segment longer than this is cut at once
-LIVE_RESERVE = 24  # the live segment grows 24 lines at a time: few full relayouts
+LIVE_RESERVE = 24  # a streaming reply grows 24 lines at a time: few full relayouts
+STREAM_PAGE = 4  # lines drawn together while streaming: an update redraws its last few lines
 _FENCE = re.compile(r"^ {0,3}(```|~~~)", re.MULTILINE)
 
 
@@ -52,24 +54,7 @@ def split_segments(text: str, size: int = FREEZE_AT) -> list[str]:
     return segments
 
 
-class MarkdownSegment(MarkdownText):
-    """The live piece of a message's markdown."""
-
-    DEFAULT_CSS = """
-    MarkdownSegment.-after { margin-top: 1; }
-    """
-    page = 2  # a stream changes a line or two at a time: redraw little
-
-    def __init__(self, source: str = "", first: bool = False) -> None:
-        # A class, not :first-child: the pseudo-class updates lag behind.
-        super().__init__(source, classes="" if first else "-after")
-
-
-class FrozenMarkdown(MarkdownText):
-    """The closed segments of a message, laid out once each."""
-
-
-class Hollow(Vertical):
+class Hollow(SettledSize, Vertical):
     """A container that draws only its background. Textual's default renders, and keeps, a
     blank strip for every line of a widget's height: 1,600 of them for a 20,000-token reply,
     built again at every relayout (and walked by every full garbage collection)."""
@@ -82,66 +67,65 @@ class Hollow(Vertical):
         return drawn[2]
 
 
-class StreamingMarkdown(Hollow):
+class StreamingMarkdown(MarkdownText):
+    """A reply's markdown: closed segments, then the live one, as the parts of one document."""
+
     DEFAULT_CSS = """
     StreamingMarkdown { height: auto; }
     """
 
     def __init__(self, text: str = "", streaming: bool = False, **kwargs) -> None:
+        self._step = 1
         super().__init__(**kwargs)
         self.streaming = streaming
-        segments = split_segments(text) if text else [""]
-        self.source = text
-        self._frozen = FrozenMarkdown()
-        self._frozen.parts = segments[:-1]
-        self._live_text = segments[-1]
-        self._live = MarkdownSegment(self._live_text, first=len(segments) == 1)
+        self._text = text
+        self.parts = split_segments(text) if text else []
         if streaming:
-            self._live.reserve = LIVE_RESERVE
+            self.reserve = LIVE_RESERVE
+            self.page = STREAM_PAGE
 
-    def grow_in_steps(self, lines: int) -> None:
-        """While streaming, the live part's height grows this many lines at a time (each growth
-        relayouts what is around it: side-by-side columns want fewer)."""
-        if self.streaming:
-            self._live.reserve = lines
+    @property
+    def source(self) -> str:
+        return self._text
 
-    def compose(self):
-        yield self._frozen
-        yield self._live
+    @property
+    def reserve(self) -> int:
+        """The height's step, at most a third of the screen: the conversation follows the bottom
+        of the reply, and the newest words must stay in view above the blank lines kept."""
+        if self._step > 1 and self.is_attached:
+            return min(self._step, max(1, self.screen.size.height // 3))
+        return self._step
+
+    @reserve.setter
+    def reserve(self, lines: int) -> None:
+        self._step = lines
 
     @property
     def segments(self) -> list[str]:
         """The source as cut into segments (the same cut for a stream and a reload)."""
-        return [*self._frozen.parts, *split_segments(self._live_text)]
+        return list(self.parts) or [""]
+
+    def grow_in_steps(self, lines: int) -> None:
+        """While streaming, the height grows this many lines at a time (each step relayouts what
+        is around it: side-by-side columns want fewer)."""
+        if self.streaming:
+            self.reserve = lines
 
     async def append(self, text: str) -> None:
-        """Add streamed text. A relayout repaints the whole conversation (the costliest thing a
-        frame does), so closed segments move to the frozen widget only when the live one changes
-        height anyway; the cut is the same as split_segments gives (it depends on the text)."""
+        """Add streamed text: the live segment is parsed again (and cut, once it can be); what
+        the lines before it show is untouched."""
         if not text:
             return
-        self.source += text
-        self._live_text += text
-        if len(self._live_text) > FREEZE_LATEST and self._freeze():  # a fast stream: parse it once
-            return
-        if self._live.update(self._live_text):
-            self._freeze()
-
-    def _freeze(self) -> bool:
-        """Move closed segments to the frozen widget; False when there is none yet."""
-        segments = split_segments(self._live_text)
-        if len(segments) == 1:
-            return False
-        self._live_text = segments[-1]
-        self._frozen.extend(segments[:-1])
-        self._live.set_class(True, "-after")
-        self._live.update(self._live_text)
-        return True
+        self._text += text
+        live = len(self.parts) - 1 if self.parts else 0
+        source = (self.parts[live] if self.parts else "") + text
+        self.replace_from(live, split_segments(source))
 
     def finish(self) -> None:
-        """Streaming is over: close what can be closed, drop the reserved lines."""
+        """Streaming is over: drop the reserved lines, draw in bigger pages."""
         self.streaming = False
-        self._freeze()
-        if self._live.reserve != 1:
-            self._live.reserve = 1
-            self._live.refresh(layout=True)
+        self.page = PAGE
+        self._pages.clear()
+        if self.reserve != 1:
+            self.reserve = 1
+            self.refresh(layout=True)

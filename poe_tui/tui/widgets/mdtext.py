@@ -22,9 +22,11 @@ from textual.style import Style
 from textual.visual import Visual
 from textual.widget import Widget
 
+from poe_tui.tui.widgets.settled import SettledSize
+
 BULLETS = ("•", "◦", "▪")
 PAGE = 32  # lines drawn together
-MAX_PAGES = 8  # pages kept drawn per widget: a screenful and some scrolling
+MAX_LINES_DRAWN = 8 * PAGE  # lines kept drawn per widget: a screenful and some scrolling
 
 
 @lru_cache(maxsize=1)
@@ -214,10 +216,9 @@ def layout(blocks: list[Block], width: int) -> list[Content]:
     return lines
 
 
-class MarkdownText(Widget):
-    """A leaf widget showing markdown: one document (`update()` replaces it), or a run of
-    documents laid out one after another with a blank line between (`extend()` adds more,
-    laying out only the new ones).
+class MarkdownText(SettledSize, Widget):
+    """A leaf widget showing markdown: a run of documents laid out one after another with a
+    blank line between; `replace_from()` changes the last ones, laying out only those.
 
     Only line counts are kept for every document; lines are laid out again, and drawn, a page
     at a time and only for the pages on screen. A 100,000-token reply costs the same per frame
@@ -247,35 +248,38 @@ class MarkdownText(Widget):
     # ------------------------------------------------------------ changing
 
     def update(self, source: str) -> bool:
-        """Replace the source; repaint only the lines that changed, and relayout the screen only
-        when the height changes (streaming mostly adds words to the last line, and a relayout
-        walks every widget). True when it asked for a relayout."""
+        """Replace the whole document. True when it asked for a relayout."""
+        return self.replace_from(0, [source] if source else [])
+
+    def replace_from(self, index: int, parts: list[str]) -> bool:
+        """Replace the documents from `index` on; repaint only the lines that changed, and
+        relayout the screen only when the height changes (streaming mostly adds words to the
+        last line, and a relayout walks every widget). True when it asked for a relayout."""
         width = self.size.width
-        before = self._laid.get(0) if len(self.parts) == 1 and width == self._width else None
-        self.parts = [source] if source else []
-        self._forget(0)
-        if not width or before is None:
+        before: list[Content] | None = None
+        if width and width == self._width and len(self._starts) > index:
+            laid = [self._laid.get(i) for i in range(index, len(self.parts))]
+            if all(lines is not None for lines in laid):
+                before = [line for lines in laid for line in lines or ()]
+        base = self._starts[index] if before is not None else 0
+        self.parts[index:] = parts
+        self._forget(index)
+        if before is None:
             self._pages.clear()
             return self._changed()
-        after = self._part_lines(0) if self.parts else []
-        if self._height(self._count(width)) != self.size.height:
-            self._pages.clear()
+        total = self._count(width)
+        after = [line for i in range(index, len(self.parts)) for line in self._part_lines(i)]
+        if self._height(total) != self.size.height:
+            self._drop_pages(base)
             self.refresh(layout=True)
             return True
         first = next((i for i, (a, b) in enumerate(zip(before, after)) if a.plain != b.plain or a.spans != b.spans),
                      min(len(before), len(after)))
         end = max(len(before), len(after))
         if first < end:
-            self._drop_pages(first)
-            self.refresh(Region(0, first, width, end - first))
+            self._drop_pages(base + first)
+            self.refresh(Region(0, base + first, width, end - first))
         return False
-
-    def extend(self, parts: list[str]) -> None:
-        """Add documents after the ones shown (frozen segments of a streaming reply)."""
-        if parts:
-            self._drop_pages(self._starts[-1])  # the last page drawn may have had room for more
-            self.parts += parts
-            self._changed()
 
     def _forget(self, part: int) -> None:
         """Lines from `part` on are to be laid out again."""
@@ -297,7 +301,8 @@ class MarkdownText(Widget):
             del self._pages[key]
 
     def _height(self, lines: int) -> int:
-        return -(-lines // self.reserve) * self.reserve if self.reserve > 1 else lines
+        """With a reserve, one step at least: the first words of a reply relayout nothing."""
+        return max(1, -(-lines // self.reserve)) * self.reserve if self.reserve > 1 else lines
 
     # ------------------------------------------------------------ laying out
 
@@ -364,7 +369,7 @@ class MarkdownText(Widget):
             chunk = self._lines(width, key[1] * self.page, (key[1] + 1) * self.page)
             strips = Visual.to_strips(self, Content("\n").join(chunk), width, None, self.visual_style) if chunk else []
             self._pages[key] = strips
-            while len(self._pages) > MAX_PAGES:
+            while len(self._pages) * self.page > MAX_LINES_DRAWN:
                 self._pages.popitem(last=False)
         else:
             self._pages.move_to_end(key)

@@ -22,8 +22,10 @@ from poe_tui.media import strip as strip_media
 from poe_tui.textsafe import one_line, strip_terminal_controls
 from poe_tui.tui import keystrokes
 from poe_tui.tui.widgets.attachments import attachment_line
+from poe_tui.tui.widgets.inplace import update_in_place
 from poe_tui.tui.widgets.markdown_stream import Hollow, StreamingMarkdown
 from poe_tui.tui.widgets.media import MediaList
+from poe_tui.tui.widgets.settled import SettledCollapsible, SettledStatic
 
 if TYPE_CHECKING:
     from poe_tui.store.records import Message
@@ -102,14 +104,25 @@ class UserMessage(Hollow):
         super().__init__(classes="message user")
         self.message = message
         self.number = number
+        self.note = ""  # "‹ 2/3 ›": the versions of this message (an edit makes one)
         self.attachments = list(attachments)  # the files it carried (store records)
 
-    def compose(self) -> ComposeResult:
+    def _header(self) -> Content:
         head = Content.assemble(("You", "bold"), "  ", (clock_time(self.message.created_at), "dim"))
+        if self.note:
+            head = Content.assemble(head, "  ", (one_line(self.note, 120), "italic $text-muted"))
         if self.number is not None:
             head = Content.assemble(head, "  ", (f"#{self.number}", "dim"))
-        yield Static(head, classes="message-header")
-        yield Static(shown_text(self.message.content), classes="message-body")
+        return head
+
+    def set_note(self, note: str) -> None:
+        self.note = note
+        if self.is_mounted:
+            update_in_place(self.query_one(".message-header", Static), self._header())
+
+    def compose(self) -> ComposeResult:
+        yield SettledStatic(self._header(), classes="message-header")
+        yield SettledStatic(shown_text(self.message.content), classes="message-body")
         if self.attachments:
             yield attachment_line(self.attachments)
 
@@ -137,6 +150,7 @@ class ReplyMessage(Hollow):
         self.note = note  # e.g. "waiting for Bot…", "rate limited, retrying in 4 s"
         self.params_label = ""  # the non-default parameters it was sent with: "effort high · web"
         self.streaming = message is None
+        self.set_class(self.streaming, "-streaming")
         self._pending_text: list[str] = []  # raw: stripped at flush, whole escape sequences at once
         self._held = ""
         self._pending_reasoning: list[str] = []
@@ -152,8 +166,8 @@ class ReplyMessage(Hollow):
     # ------------------------------------------------------------ composing
 
     def compose(self) -> ComposeResult:
-        yield Static(self._header(), classes="message-header")
-        if self._reasoning_text:
+        yield SettledStatic(self._header(), classes="message-header")
+        if self._reasoning_text or self.streaming:  # ready, hidden: mounting it mid-stream took 2 frames
             yield self._reasoning_box()
         text = strip_terminal_controls(self.message.content) if self.message else ""
         items = [] if self.streaming else find_media(text)
@@ -162,8 +176,14 @@ class ReplyMessage(Hollow):
             yield MediaList(items, previews=self.previews)
 
     def _reasoning_box(self) -> Collapsible:
-        self._reasoning = Static(Content(self._reasoning_text), classes="reasoning-text")
-        return Collapsible(self._reasoning, title="Reasoning", collapsed=True, classes="reasoning")
+        self._reasoning = SettledStatic(Content(self._reasoning_text), classes="reasoning-text")
+        box = SettledCollapsible(self._reasoning, title="Reasoning", collapsed=True, classes="reasoning")
+        box.display = bool(self._reasoning_text)
+        return box
+
+    def on_collapsible_expanded(self) -> None:
+        if self._reasoning is not None:  # it was not kept up to date while folded
+            self._reasoning.update(Content(self._reasoning_text))
 
     def on_mount(self) -> None:
         if self.streaming:
@@ -173,7 +193,11 @@ class ReplyMessage(Hollow):
     def on_unmount(self) -> None:
         self._stop_streaming()
 
+    def _release(self) -> None:
+        self.call_next(self.flush, held=True)
+
     def _stop_streaming(self) -> None:
+        keystrokes.release(self)
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
@@ -213,7 +237,7 @@ class ReplyMessage(Hollow):
 
     def refresh_header(self) -> None:
         if self.is_mounted:
-            self.query_one(".message-header", Static).update(self._header())
+            update_in_place(self.query_one(".message-header", Static), self._header())
 
     def set_note(self, note: str) -> None:
         self.note = note
@@ -222,30 +246,31 @@ class ReplyMessage(Hollow):
     # ------------------------------------------------------------ streaming
 
     def feed_text(self, text: str) -> None:
-        if self.note:
-            self.set_note("")
         self._pending_text.append(text)
 
     def feed_reasoning(self, text: str) -> None:
         self._pending_reasoning.append(strip_terminal_controls(text))
 
-    async def flush(self, final: bool = False) -> None:
+    async def flush(self, final: bool = False, held: bool = False) -> None:
+        """Show what arrived since the last flush; `held`: a redraw held while the user typed."""
         if self._flushing or not self.is_mounted:
             return
         now = time.monotonic()
-        if not final and now < self._quiet_until:
+        if not (final or held) and now < self._quiet_until:
             return
-        if not final and not keystrokes.may_update(self._flushed_at):
+        if not (final or held) and keystrokes.hold(self, self._flushed_at, self._release):
             return  # the user is typing: their keys get the frames, the reply catches up soon
         self._flushed_at = now
         self._flushing = True
         try:
+            if self.note and self._pending_text:
+                self.set_note("")
             if self._pending_reasoning:
                 self._reasoning_text += "".join(self._pending_reasoning)
                 self._pending_reasoning.clear()
-                if self._reasoning is None:
-                    await self.mount(self._reasoning_box(), after=self.query_one(".message-header"))
-                else:
+                box = self.query_one(Collapsible)
+                box.display = True
+                if self._reasoning is not None and not box.collapsed:  # folded, it shows nothing
                     self._reasoning.update(Content(self._reasoning_text))
             if self._pending_text or (final and self._held):
                 raw = self._held + "".join(self._pending_text)
@@ -260,11 +285,13 @@ class ReplyMessage(Hollow):
     async def finish(self, message: Message, note: str = "") -> None:
         """The reply is over (complete, failed or interrupted): show what is stored."""
         self._stop_streaming()
+        await keystrokes.gap()  # what follows relayouts: not while a typed key waits for its echo
         while self._flushing:  # a timer flush is mid-append: let it land first
             await asyncio.sleep(0.005)
         await self.flush(final=True)
         self.body.finish()
         self.streaming = False
+        self.remove_class("-streaming")
         self.message = message
         self.note = note
         self.set_class(message.status in ("error", "interrupted"), "-failed")

@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from poe_tui.botsearch import BotIndex
+from poe_tui.chat import MAX_COMPARE
 from poe_tui.client.records import Bot
 from poe_tui.textsafe import one_line, strip_terminal_controls
 from poe_tui.tui.widgets.bot_list import BotList, Row, format_context, short_price
@@ -32,6 +33,16 @@ def _unlisted_bot(name: str) -> Bot:
     return Bot(id=name, display_name=name, description=UNLISTED_DESCRIPTION)
 
 
+class PickerMessage(Message):
+    def __init__(self, picker: ModelPicker) -> None:
+        super().__init__()
+        self.picker = picker
+
+    @property
+    def control(self) -> ModelPicker:
+        return self.picker
+
+
 class ModelPicker(Widget):
     """Search and pick a bot. Posts `Selected` and `FavouriteToggled`; the host closes it."""
 
@@ -42,6 +53,8 @@ class ModelPicker(Widget):
         Binding("pagedown", "page(1)", "Page down", show=False, id="picker_page_down"),
         # Not ctrl+f: the chat screen uses it for search, and the Input has focus here.
         Binding("ctrl+t", "toggle_favourite", "Favourite", id="picker_favourite"),
+        # Tab marks, as in fzf's multi-select; Enter then sends the next message to them all.
+        Binding("tab", "toggle_mark", "Mark to compare", id="picker_mark"),
     ]
 
     DEFAULT_CSS = """
@@ -59,28 +72,25 @@ class ModelPicker(Widget):
     }
     """
 
-    class Selected(Message):
+    class Selected(PickerMessage):
         """The user picked a bot (or typed a name not in the list)."""
 
         def __init__(self, picker: ModelPicker, name: str) -> None:
-            super().__init__()
-            self.picker = picker
+            super().__init__(picker)
             self.name = name
 
-        @property
-        def control(self) -> ModelPicker:
-            return self.picker
+    class Compared(PickerMessage):
+        """The user marked several bots and pressed Enter: the next message goes to them all."""
 
-    class FavouriteToggled(Message):
+        def __init__(self, picker: ModelPicker, names: list[str]) -> None:
+            super().__init__(picker)
+            self.names = names
+
+    class FavouriteToggled(PickerMessage):
         def __init__(self, picker: ModelPicker, name: str, favourite: bool) -> None:
-            super().__init__()
-            self.picker = picker
+            super().__init__(picker)
             self.name = name
             self.favourite = favourite
-
-        @property
-        def control(self) -> ModelPicker:
-            return self.picker
 
     def __init__(
         self,
@@ -110,11 +120,22 @@ class ModelPicker(Widget):
         yield BotList(id="picker-list")
         yield Static(id="picker-detail")
         yield Static(
-            Content.from_markup(
-                "[b]↑↓ Enter[/b] choose  [b]Ctrl+T[/b] ★ favourite  "
-                "[b]V[/b]ision [b]R[/b]easoning  context  $in/$out per Mtok"
-            ),
+            self._hints(),
             id="picker-hints",
+        )
+
+    def _hints(self) -> Content:
+        marked = self.bot_list.marked if self.is_mounted else []
+        if marked:
+            names = " · ".join(one_line(n, 24) for n in marked)
+            more = "" if len(marked) >= MAX_COMPARE else f"  [b]Tab[/b] marks up to {MAX_COMPARE}"
+            return Content.assemble(
+                ("Compare: ", "bold"), names, "\n",
+                Content.from_markup(f"[b]Enter[/b] sends your next message to {'them' if len(marked) > 1 else 'it'}{more}"),
+            )
+        return Content.from_markup(
+            "[b]↑↓ Enter[/b] choose  [b]Tab[/b] compare  [b]Ctrl+T[/b] ★  "
+            "[b]V[/b]ision [b]R[/b]easoning  $in/$out per Mtok"
         )
 
     def on_mount(self) -> None:
@@ -224,6 +245,12 @@ class ModelPicker(Widget):
         self._choose()
 
     def _choose(self) -> None:
+        marked = self.bot_list.marked
+        if marked:
+            self._set_marks([])
+            self.post_message(self.Compared(self, marked) if len(marked) > 1 else self.Selected(self, marked[0]))
+            self.input.value = ""
+            return
         row = self.bot_list.highlighted
         free = self.input.value.strip()
         if row is not None:
@@ -245,6 +272,28 @@ class ModelPicker(Widget):
     def action_page(self, direction: int) -> None:
         self.bot_list.page(direction)
         self._show_detail()
+
+    def action_toggle_mark(self) -> None:
+        """Mark the highlighted bot to compare (or unmark it), then move on, as fzf does."""
+        row = self.bot_list.highlighted
+        if row is None:
+            self.app.bell()
+            return
+        marked = self.bot_list.marked
+        if row.name in marked:
+            self._set_marks([n for n in marked if n != row.name])
+        elif len(marked) >= MAX_COMPARE:
+            self.app.bell()
+            self.notify(f"At most {MAX_COMPARE} bots side by side: Tab on a marked one unmarks it.", severity="warning")
+            return
+        else:
+            self._set_marks([*marked, row.name])
+        self.action_cursor(1)
+
+    def _set_marks(self, names: list[str]) -> None:
+        self.bot_list.marked = names
+        self.bot_list.invalidate()
+        self.query_one("#picker-hints", Static).update(self._hints())
 
     def action_toggle_favourite(self) -> None:
         row = self.bot_list.highlighted

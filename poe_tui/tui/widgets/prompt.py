@@ -170,6 +170,7 @@ class PromptInput(TextArea):
         # Handled here, in order with the typed characters: a priority binding would run
         # before earlier keys of the same burst reached the text.
         keystrokes.typed()
+        self.call_after_refresh(keystrokes.echoed)  # held stream redraws go just after the echo
         keymap = getattr(self.app, "keymap", {})
         if event.key in keys.keys_for("send", keymap):
             event.stop()
