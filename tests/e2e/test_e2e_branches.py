@@ -60,7 +60,7 @@ def test_marking_bots_in_the_picker_sends_the_next_message_to_them_side_by_side(
     term.type("demo-mark", delay=0.02)
     term.settle()
     term.press("tab")
-    term.wait_for("Compare: Demo-Echo · Demo-Markdown", timeout=5)
+    term.wait_for("Enter compares: Demo-Echo · Demo-Markdown", timeout=5)
     term.press("enter")
     term.wait_for("next to: Demo-Echo · Demo-Markdown", timeout=5)  # on the prompt's edge
     send(term, "hello both")

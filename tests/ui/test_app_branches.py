@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from poe_tui.tui.widgets.compare import CompareView
 from poe_tui.tui.widgets.message import ReplyMessage, UserMessage
+from poe_tui.tui.widgets.prompt import Prompt
 
 from uihelpers import ready, screen_text, settle, started, type_and_send, wait_for
 
@@ -65,6 +66,8 @@ async def test_compare_refuses_unknown_bots(make_app, emulator):
         await started(pilot)
         await type_and_send(pilot, "/compare Demo-Echo Demo-Markdwn")
         assert any("Not in Poe's bot list" in n.message and "Demo-Markdown" in n.message for n in app._notifications)
+        await type_and_send(pilot, "/compare Demo-Echo Demo-Echo")
+        assert any("Demo-Echo is named twice" in n.message for n in app._notifications)
         await type_and_send(pilot, "just one")
         await settle(pilot)
         assert len(emulator.state.chat_requests) == 1
@@ -96,3 +99,52 @@ async def test_edit_an_earlier_message_makes_a_branch_and_keeps_the_old_one(make
         await wait_for(pilot, lambda: [u.message.content for u in screen.conversation.query(UserMessage)]
                        == ["first question", "second question"], what="the original branch")
         assert len(list(screen.conversation.query(ReplyMessage))) == 2
+
+
+async def test_an_edited_question_stays_reachable_when_the_reply_below_has_versions_too(make_app):
+    app = make_app(bot="Demo-Echo")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await started(pilot)
+        await type_and_send(pilot, "/compare Demo-Echo Demo-Reasoner")
+        await type_and_send(pilot, "Q1")
+        await settle(pilot)
+        await type_and_send(pilot, "/pick 1")
+        await pilot.pause()
+        await type_and_send(pilot, "/edit 1")
+        await pilot.pause()
+        screen = app.chat_screen
+        screen.prompt.load_text("Q1b")
+        await pilot.press("enter")
+        await settle(pilot)
+
+        def question() -> tuple[str, str]:
+            user = screen.conversation.query_one(UserMessage)
+            return user.message.content, user.note
+
+        await wait_for(pilot, lambda: question()[1].startswith("‹ 2/2 ›"), what="the edit's marker")
+        await pilot.press("alt+left")  # the keys act on the question, the one message with versions...
+        await wait_for(pilot, lambda: question()[0] == "Q1", what="the original question")
+        # ...and stay on it, though the reply below the original (the comparison's) has versions too
+        assert "‹" in screen.conversation.last_reply().note
+        assert "alt+left" in question()[1] and "alt+left" not in screen.conversation.last_reply().note
+        await pilot.press("alt+right")
+        await wait_for(pilot, lambda: question()[0] == "Q1b", what="the edited question again")
+
+
+async def test_an_armed_comparison_gives_way_to_a_chosen_bot_and_to_a_mention(make_app, emulator):
+    app = make_app(bot="Demo-Echo")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await started(pilot)
+        await type_and_send(pilot, "/compare Demo-Echo Demo-Reasoner")
+        await type_and_send(pilot, "@Demo-Markdown just you")  # @Bot: this message, that bot
+        await settle(pilot)
+        assert [r.model for r in emulator.state.chat_requests[-1:]] == ["Demo-Markdown"]
+        assert not app.chat_screen.query(CompareView)
+        assert "next to:" in str(app.chat_screen.query_one(Prompt).border_title)  # still armed
+        await type_and_send(pilot, "/model Demo-Reasoner")  # one bot chosen: the comparison is off
+        await pilot.pause()
+        assert "next to:" not in str(app.chat_screen.query_one(Prompt).border_title)
+        count = len(emulator.state.chat_requests)
+        await type_and_send(pilot, "only one")
+        await settle(pilot)
+        assert [r.model for r in emulator.state.chat_requests[count:]] == ["Demo-Reasoner"]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.app import App, ComposeResult
+from textual.widgets import Input
 
 from poe_tui.client.records import Bot, Pricing, parse_models
 from poe_tui.tui.widgets.model_picker import BotList, ModelPicker, format_context, short_price
@@ -250,7 +251,7 @@ async def test_tab_marks_bots_to_compare_and_enter_sends_them_all(bots):
         await pilot.press(*["backspace"] * 5, *"gpt-5.4", "tab")
         await pilot.pause()
         assert picker.bot_list.marked == ["Claude-Sonnet-4.6", "GPT-5.4"]
-        assert "Compare: Claude-Sonnet-4.6 · GPT-5.4" in screen_text(app)
+        assert "Enter compares: Claude-Sonnet-4.6 · GPT-5.4" in screen_text(app)
         assert list_lines(app)[0].startswith(" 2 GPT-5.4")  # its place in the comparison
         await pilot.press(*["backspace"] * 7, *"son46")
         await pilot.pause()
@@ -279,3 +280,24 @@ async def test_at_most_four_bots_can_be_marked(bots):
         await pilot.pause()
         assert len(picker.bot_list.marked) == 4
         assert picker.bot_list.marked == picker.visible_names[:4]
+
+
+async def test_marks_are_forgotten_when_the_list_loses_focus(bots):
+    picker = ModelPicker(bots, recents=[], favourites=[])
+
+    class WithPrompt(Host):
+        def compose(self) -> ComposeResult:
+            yield self.picker
+            yield Input(id="elsewhere")
+
+    app = WithPrompt(picker)
+    async with app.run_test(size=(100, 30)) as pilot:
+        picker.focus()
+        await pilot.pause()
+        await pilot.press("tab", "tab")
+        assert len(picker.bot_list.marked) == 2
+        app.query_one("#elsewhere", Input).focus()
+        await pilot.pause()
+        await pilot.pause()
+        assert picker.bot_list.marked == []
+        assert "Enter compares:" not in screen_text(app)

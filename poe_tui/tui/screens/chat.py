@@ -66,6 +66,8 @@ class ChatScreen(Screen):
         self._editing: tuple[Any, list[Any]] | None = None  # (your message, what came before it)
         self._editing_number = 0
         self._system: str | None = None
+        self._forks: dict[str, tuple[int, int]] = {}  # message id -> (its version, how many)
+        self._versions_of: str | None = None  # the message alt+←/→ last switched: they stay on it
 
     @property
     def host(self) -> AppHost:
@@ -225,7 +227,12 @@ class ChatScreen(Screen):
 
     def choose_bot(self, name: str) -> None:
         self.set_bot(name)
-        self.host.notice(f"Next messages go to {one_line(name, 60)}.", timeout=3)
+        if self._compare_next:  # one bot chosen: the armed comparison would send elsewhere
+            self._compare_next = None
+            self._show_prompt_state()
+            self.host.notice(f"Next messages go to {one_line(name, 60)} alone (no comparison).", timeout=4)
+        else:
+            self.host.notice(f"Next messages go to {one_line(name, 60)}.", timeout=3)
         self.prompt.focus()
 
     def on_model_picker_favourite_toggled(self, event: ModelPicker.FavouriteToggled) -> None:
@@ -299,11 +306,12 @@ class ChatScreen(Screen):
         from poe_tui.chat import parse_mention
 
         mention = parse_mention(text.strip())[0]
-        extra = self.media.outgoing(self._compare_next or [mention or self.bot])  # checked: or nothing is sent
+        compare = None if mention else self._compare_next  # @Bot names the one bot this message goes to
+        extra = self.media.outgoing(compare or [mention or self.bot])  # checked: or nothing is sent
         if extra is None:
             return False
         values, files = extra
-        if self._compare_next:
+        if compare:
             bots, self._compare_next = self._compare_next, None
             self._show_prompt_state()
             self._compare_bots = bots
@@ -374,7 +382,10 @@ class ChatScreen(Screen):
     async def pick(self, index: int) -> None:
         """Continue with column `index` of the last comparison: its branch, its bot."""
         view = self._compare
-        if view is None or self.streaming:
+        if view is not None and self.streaming:
+            self.host.notice("The replies are still coming: /pick N once they end (Esc stops them).", severity="warning")
+            return
+        if view is None:
             self.host.notice("There is no finished comparison to pick from.", severity="warning")
             return
         if not 0 <= index < len(view.columns) or view.columns[index].message is None or not view.columns[index].message.id:
@@ -397,6 +408,7 @@ class ChatScreen(Screen):
         self.bar.status = "sending…"
         self._unsent = prompt_text  # handed back if the message never reaches the disk
         self._turn = turn = object()  # this send's; a late event of an earlier one cannot end it
+        self._versions_of = None  # a new turn: the newest versions are the keys' again
         self._stream = self.run_worker(self._consume(events, retry, turn), group="stream", exit_on_error=False)
         self._update_hints()
 
@@ -597,13 +609,14 @@ class ChatScreen(Screen):
         if not self._replying or not self.is_attached or self.app.screen is not self:
             return  # nothing awaited, or a question (the cost check) is on screen
         now = time.monotonic()
-        bot = one_line(self._target, 30)
+        view = self._compare
+        bot = f"{len(view.bots)} bots" if view is not None else one_line(self._target, 30)
         if self._last_data_at is None:
             self.bar.status = f"waiting for {bot}… {now - self._sent_at:.0f} s"
         elif now - self._last_data_at >= SILENCE_SHOWN_AFTER:
             self.bar.status = f"{bot}: no data for {now - self._last_data_at:.0f} s"
         else:
-            self.bar.status = f"{bot} is answering…"
+            self.bar.status = "answering side by side…" if view is not None else f"{bot} is answering…"
 
     def _report_unsaved(self, event: Any) -> None:
         if event.save_error is None:
@@ -714,8 +727,8 @@ class ChatScreen(Screen):
         await self._show_versions()
 
     async def _show_versions(self) -> None:
-        """Every message of the branch with other versions says so (‹ 2/3 ›), and how to reach
-        them; the keys act on the last of them."""
+        """Every message of the branch with other versions says so (‹ 2/3 ›); the one the keys
+        act on also names them."""
         session = self.host.session
         if session is None or not self.is_attached:
             return
@@ -727,30 +740,30 @@ class ChatScreen(Screen):
             return
         older, newer = self._key("older_version"), self._key("newer_version")
         self._forks = forks
+        target = self._version_fork()
         for widget in self.conversation.messages:
             message = getattr(widget, "message", None)
             if message is None or not isinstance(widget, (ReplyMessage, UserMessage)):
                 continue
             if message.id in forks:
                 at, count = forks[message.id]
-                widget.set_note(f"‹ {at}/{count} ›  {older} / {newer}: other versions")
+                keys = f"  {older} / {newer}: other versions" if message is target else ""
+                widget.set_note(f"‹ {at}/{count} ›{keys}")
             elif widget.note.startswith("‹"):
                 widget.set_note("")
         await self.media.decorate()
 
-    def _last_fork(self) -> Any:
-        """The last message on screen that has other versions (the keys' target)."""
-        for widget in reversed(self.conversation.messages):
-            message = getattr(widget, "message", None)
-            if message is not None and message.id in getattr(self, "_forks", {}):
-                return message
-        return None
+    def _version_fork(self) -> Any:
+        """The message alt+←/→ act on: the one they last switched, while it is on screen (the
+        reply below an older version may have versions too); else the last one that has them."""
+        shown = [m for w in self.conversation.messages if (m := getattr(w, "message", None)) is not None and m.id in self._forks]
+        return next((m for m in shown if m.id == self._versions_of), shown[-1] if shown else None)
 
     async def action_version(self, delta: int) -> None:
         """Show the previous or next version of the last message that has them (and the branch
         that follows it)."""
         session = self.host.session
-        target = self._last_fork()
+        target = self._version_fork()
         if self.streaming or session is None or target is None:
             self.app.bell()
             return
@@ -760,6 +773,7 @@ class ChatScreen(Screen):
             self.app.bell()
             return
         thread = await session.show_version(versions[at].id)
+        self._versions_of = versions[at].id
         await self.conversation.load(thread)
         await self._show_versions()
         if target.role == "user":

@@ -129,7 +129,12 @@ class SlashCommands:
     def cmd_compare(self, arg: str) -> None:
         from poe_tui.chat import MAX_COMPARE
 
-        names = list(dict.fromkeys(arg.split()))
+        typed = arg.split()
+        names = list(dict.fromkeys(typed))
+        if len(names) < len(typed):
+            twice = next(n for n in names if typed.count(n) > 1)
+            self.app.notice(f"{one_line(twice, 40)} is named twice: compare 2 to {MAX_COMPARE} different bots.", severity="warning")
+            return
         if not names:
             self.screen.arm_compare([])
             return

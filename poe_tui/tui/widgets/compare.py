@@ -61,7 +61,7 @@ class CompareView(SettledSize, Vertical):
         if self.cost is not None:
             parts.append(f"  ·  {self.cost:,} pts in all")
         if self.chosen is None and ended == len(self.columns):
-            parts.append(("  ·  /pick N continues with reply N", "$text-muted"))
+            parts.append(("  ·  /pick N continues with reply N (else 1)", "$text-muted"))
         return Content.assemble(*parts)
 
     def refresh_head(self) -> None:

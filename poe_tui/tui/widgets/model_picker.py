@@ -126,13 +126,8 @@ class ModelPicker(Widget):
 
     def _hints(self) -> Content:
         marked = self.bot_list.marked if self.is_mounted else []
-        if marked:
-            names = " · ".join(one_line(n, 24) for n in marked)
-            more = "" if len(marked) >= MAX_COMPARE else f"  [b]Tab[/b] marks up to {MAX_COMPARE}"
-            return Content.assemble(
-                ("Compare: ", "bold"), names, "\n",
-                Content.from_markup(f"[b]Enter[/b] sends your next message to {'them' if len(marked) > 1 else 'it'}{more}"),
-            )
+        if marked:  # the instruction first: long names wrap, and only two lines show
+            return Content.assemble(("Enter compares: ", "bold"), " · ".join(one_line(n, 24) for n in marked))
         return Content.from_markup(
             "[b]↑↓ Enter[/b] choose  [b]Tab[/b] compare  [b]Ctrl+T[/b] ★  "
             "[b]V[/b]ision [b]R[/b]easoning  $in/$out per Mtok"
@@ -289,6 +284,16 @@ class ModelPicker(Widget):
         else:
             self._set_marks([*marked, row.name])
         self.action_cursor(1)
+
+    def on_descendant_blur(self) -> None:
+        self.call_after_refresh(self._forget_marks_if_left)
+
+    def _forget_marks_if_left(self) -> None:
+        """Marks live while the list has focus: left with them, it would later send the next
+        message to bots the user has stopped thinking about."""
+        focused = self.app.focused
+        if self.bot_list.marked and (focused is None or self not in focused.ancestors_with_self):
+            self._set_marks([])
 
     def _set_marks(self, names: list[str]) -> None:
         self.bot_list.marked = names
