@@ -28,6 +28,7 @@ def typed() -> None:
 
 
 def typing() -> bool:
+    """Did a key come in so recently that another is likely on its way?"""
     return time.monotonic() - _last_key < GRACE
 
 

@@ -25,6 +25,16 @@ def _utc(monkeypatch):
     time.tzset()
 
 
+@pytest.fixture(autouse=True)
+def _no_typing_left_over(monkeypatch):
+    """What keystrokes holds is module state: one test's held redraws must not reach the next."""
+    from poe_tui.tui import keystrokes
+
+    monkeypatch.setattr(keystrokes, "_last_key", 0.0)
+    monkeypatch.setattr(keystrokes, "_held", {})
+    monkeypatch.setattr(keystrokes, "_gaps", [])
+
+
 class FixedClock:
     """Each reading is a second after the previous one: stable, and ordered."""
 

@@ -44,7 +44,8 @@ async def test_reasoning_is_folded(make_app):
         assert box.collapsed and box.display
         assert "▶ Reasoning" in screen_text(app)
         assert reply._reasoning_text
-        # Folded, its text was not redrawn as it streamed; unfolded, it shows all of it.
+        # Folded, it was kept current without moving anything; unfolded, it shows all of it.
+        assert str(reply.query_one(".reasoning-text").render()) == reply._reasoning_text
         box.collapsed = False
         await pilot.pause()
         shown = str(reply.query_one(".reasoning-text").render())
@@ -310,3 +311,24 @@ async def test_enter_right_after_a_reply_ended_while_typing_sends(make_app, monk
         stored = app.service.db.sync.get_messages(app.session.conversation_id)
         assert [(m.role, m.status) for m in stored] == [("user", "complete"), ("assistant", "complete")] * 2
         assert not any("still coming" in n for n in notices)
+
+
+async def test_escape_while_a_reply_end_waits_for_a_gap_finishes_it(make_app, monkeypatch):
+    """Esc in the moment a finished reply waits to be shown must not leave it half drawn."""
+    from poe_tui.tui import keystrokes
+
+    monkeypatch.setattr(keystrokes, "GRACE", 30.0)
+    monkeypatch.setattr(keystrokes, "MAX_DEFER", 60.0)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await type_and_send(pilot, "first")
+        await wait_for(pilot, keystrokes.ends_held, what="the reply's end held back")
+        await pilot.press("escape")
+        monkeypatch.setattr(keystrokes, "_last_key", 0.0)
+        await settle(pilot)
+        reply = app.chat_screen.conversation.last_reply()
+        stored = app.service.db.sync.get_messages(app.session.conversation_id)[-1]
+        assert not reply.streaming and not reply.has_class("-streaming")
+        assert reply.message is not None and reply.message.status == stored.status == "complete"
+        assert reply.body.source == stored.content

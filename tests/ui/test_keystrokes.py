@@ -15,8 +15,6 @@ from poe_tui.tui import keystrokes
 def clock(monkeypatch):
     now = [1000.0]
     monkeypatch.setattr(time, "monotonic", lambda: now[0])
-    monkeypatch.setattr(keystrokes, "_last_key", 0.0)
-    monkeypatch.setattr(keystrokes, "_held", {})
     return now
 
 
@@ -49,8 +47,6 @@ def test_a_released_holder_is_not_redrawn_and_typing_stopped_draws_freely(clock)
 
 
 async def test_a_gap_waits_for_the_held_redraws_to_go_or_for_typing_to_stop(monkeypatch):
-    monkeypatch.setattr(keystrokes, "_last_key", 0.0)
-    monkeypatch.setattr(keystrokes, "_gaps", [])
     monkeypatch.setattr(keystrokes, "MAX_DEFER", 0.1)
     monkeypatch.setattr(keystrokes, "GRACE", 0.3)
     await asyncio.wait_for(keystrokes.gap(), 0.05)  # nobody typing: at once

@@ -78,11 +78,21 @@ async def test_a_streaming_reply_grows_in_steps_and_repaints_only_its_new_lines(
         step = body.reserve
         assert step == min(LIVE_RESERVE, 24 // 3)  # a third of the screen at most: new words stay in view
         assert body.size.height == step
-        relayouts = 0
+        asked: list[tuple[bool, list]] = []
+        refresh = body.refresh
+
+        def spy(*regions, layout=False, **kwargs):
+            asked.append((layout, [r.height for r in regions]))
+            return refresh(*regions, layout=layout, **kwargs)
+
+        body.refresh = spy  # type: ignore[method-assign]
         for n in range(40):
-            relayouts += body.replace_from(len(body.parts) - 1, split_segments(body.parts[-1] + f" word{n}"))
+            await body.append(f" word{n}")
             await pilot.pause()
-        assert relayouts == 0 and body.size.height == step
+        body.refresh = refresh  # type: ignore[method-assign]
+        assert asked and not any(layout for layout, _ in asked)
+        assert all(heights and max(heights) <= 2 for _, heights in asked)  # the line or two that changed
+        assert body.size.height == step
         await body.append("\n\n" + "\n\n".join(f"Paragraph {n}." for n in range(step)))
         await pilot.pause()
         lines = len(body._layout(80))

@@ -276,7 +276,8 @@ class ChatScreen(Screen):
         if self.streaming and keystrokes.ends_held():
             keystrokes.release_all()
             deadline = time.monotonic() + 2.0
-            while self.streaming and time.monotonic() < deadline:
+            while self.streaming and any(r.ending for r in self.conversation.query(ReplyMessage)) \
+                    and time.monotonic() < deadline:
                 await asyncio.sleep(0.01)
 
     def _hand_back(self, text: str) -> None:
@@ -508,8 +509,10 @@ class ChatScreen(Screen):
             column.set_note("")
             self._last_data_at = time.monotonic()
             self.bar.status = "answering side by side…"
-        elif kind == "Retrying":
+        elif kind == "Retrying":  # the column's header is one line while it streams: the notice says it whole
             column.set_note(retry_note(inner))
+            self.host.notice(f"{one_line(column.bot, 40)}: {retry_note(inner)}", title="Retrying", severity="warning",
+                             timeout=max(3.0, inner.delay))
         elif kind in ("ReplyFinished", "ReplyFailed"):
             await column.finish(inner.message)
             view.refresh_head()
@@ -639,7 +642,9 @@ class ChatScreen(Screen):
             self.prompt.clear()
             return
         if self.streaming and session is not None:
-            if not session.cancel() and self._stream is not None:
+            ending = keystrokes.ends_held()  # a reply is over, its end waits for a gap between keys
+            keystrokes.release_all()
+            if not session.cancel() and self._stream is not None and not ending:
                 self._stream.cancel()  # nothing streaming yet (still saving the turn): stop the worker
         elif self.focused is not self.prompt:
             self.prompt.focus()

@@ -86,6 +86,7 @@ class StreamingMarkdown(MarkdownText):
 
     @property
     def source(self) -> str:
+        """Kept whole: joining the parts at every read would copy a long reply each time."""
         return self._text
 
     @property
@@ -104,6 +105,10 @@ class StreamingMarkdown(MarkdownText):
     def segments(self) -> list[str]:
         """The source as cut into segments (the same cut for a stream and a reload)."""
         return list(self.parts) or [""]
+
+    def update(self, source: str) -> bool:
+        self._text = source
+        return self.replace_from(0, split_segments(source) if source else [])
 
     def grow_in_steps(self, lines: int) -> None:
         """While streaming, the height grows this many lines at a time (each step relayouts what
@@ -126,6 +131,6 @@ class StreamingMarkdown(MarkdownText):
         self.streaming = False
         self.page = PAGE
         self._pages.clear()
-        if self.reserve != 1:
-            self.reserve = 1
+        if self._step != 1:
+            self._step = 1
             self.refresh(layout=True)

@@ -301,8 +301,7 @@ class MarkdownText(SettledSize, Widget):
             del self._pages[key]
 
     def _height(self, lines: int) -> int:
-        """With a reserve, one step at least: the first words of a reply relayout nothing."""
-        return max(1, -(-lines // self.reserve)) * self.reserve if self.reserve > 1 else lines
+        return -(-lines // self.reserve) * self.reserve if self.reserve > 1 else lines
 
     # ------------------------------------------------------------ laying out
 
@@ -321,8 +320,10 @@ class MarkdownText(SettledSize, Widget):
                 self._blocks = (source, blocks)
         lines = ([Content("")] if index else []) + layout(blocks, self._width)
         self._laid[index] = lines
-        while len(self._laid) > 4:
-            self._laid.popitem(last=False)
+        last = len(self.parts) - 1
+        while len(self._laid) > 4:  # a few parts, and always the last (a stream's live one)
+            oldest = next(i for i in self._laid if i != last)
+            del self._laid[oldest]
         return lines
 
     def _count(self, width: int) -> int:

@@ -157,6 +157,7 @@ class ReplyMessage(Hollow):
         self._reasoning_text = strip_terminal_controls(message.reasoning) if message and message.reasoning else ""
         self._reasoning: Static | None = None
         self._flushing = False
+        self.ending = False  # over, its end being shown (it may wait for a gap between keys)
         self._timer = None
         self._quiet_until = 0.0  # after a big flush, the timer skips ticks until then
         self._flushed_at = 0.0
@@ -181,10 +182,6 @@ class ReplyMessage(Hollow):
         box.display = bool(self._reasoning_text)
         return box
 
-    def on_collapsible_expanded(self) -> None:
-        if self._reasoning is not None:  # it was not kept up to date while folded
-            self._reasoning.update(Content(self._reasoning_text))
-
     def on_mount(self) -> None:
         if self.streaming:
             self._timer = self.set_interval(FLUSH_INTERVAL, self.flush)
@@ -194,6 +191,7 @@ class ReplyMessage(Hollow):
         self._stop_streaming()
 
     def _release(self) -> None:
+        """Its redraw, held while the user typed, goes now."""
         self.call_next(self.flush, held=True)
 
     def _stop_streaming(self) -> None:
@@ -270,8 +268,8 @@ class ReplyMessage(Hollow):
                 self._pending_reasoning.clear()
                 box = self.query_one(Collapsible)
                 box.display = True
-                if self._reasoning is not None and not box.collapsed:  # folded, it shows nothing
-                    self._reasoning.update(Content(self._reasoning_text))
+                if self._reasoning is not None:  # folded, it shows nothing: no relayout
+                    self._reasoning.update(Content(self._reasoning_text), layout=not box.collapsed)
             if self._pending_text or (final and self._held):
                 raw = self._held + "".join(self._pending_text)
                 self._pending_text.clear()
@@ -285,7 +283,11 @@ class ReplyMessage(Hollow):
     async def finish(self, message: Message, note: str = "") -> None:
         """The reply is over (complete, failed or interrupted): show what is stored."""
         self._stop_streaming()
-        await keystrokes.gap()  # what follows relayouts: not while a typed key waits for its echo
+        self.ending = True
+        try:
+            await keystrokes.gap()  # what follows relayouts: not while a typed key waits for its echo
+        finally:
+            self.ending = False
         while self._flushing:  # a timer flush is mid-append: let it land first
             await asyncio.sleep(0.005)
         await self.flush(final=True)
