@@ -3,6 +3,8 @@ first question, and find the original branch again after a restart."""
 
 from __future__ import annotations
 
+import re
+
 from e2ehelpers import ask, footer_bot, messages, reply_headers, send, wait_idle
 
 
@@ -72,6 +74,11 @@ def test_marking_bots_in_the_picker_sends_the_next_message_to_them_side_by_side(
     assert rows[0]["parent_id"] == rows[1]["parent_id"]  # siblings: answers to the same message
     term.press("ctrl+home")  # up to the comparison's head
     term.wait_for("2 bots side by side", timeout=5)
-    row = next(line for line in term.lines if "Demo-Echo" in line and "Demo-Markdown" in line and "tokens" in line)
+
+    def headers(t) -> str | None:  # the row holding both columns' headers ("█  Bot  12:00  …")
+        return next((line for line in t.lines if all(re.search(rf"█  {bot}  \d\d:\d\d", line)
+                                                     for bot in ("Demo-Echo", "Demo-Markdown"))), None)
+
+    row = term.wait_for(headers, timeout=5)
     assert row.index("Demo-Echo") < row.index("Demo-Markdown"), row  # in the order marked
     assert term.quit() == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from poe_tui.emulator.faults import Fault
 from poe_tui.tui.widgets.message import ReplyMessage, UserMessage
 
@@ -290,45 +292,67 @@ async def test_model_and_theme_arguments_complete(make_app, emulator):
         assert prompt.text == "/theme poe-light"
 
 
-async def test_enter_right_after_a_reply_ended_while_typing_sends(make_app, monkeypatch):
-    """A reply that ends while keys come in shows its end at the next gap between keys; an Enter
-    in that moment must find the reply over, not "still coming"."""
+@pytest.fixture
+def stop_typing(monkeypatch):
+    """Every key counts as typing for a long while, and no echo lets held things go, until the
+    test calls this fixture's value: then the typing has stopped."""
     from poe_tui.tui import keystrokes
 
-    monkeypatch.setattr(keystrokes, "GRACE", 30.0)  # every key counts as typing for a long while
-    monkeypatch.setattr(keystrokes, "MAX_DEFER", 60.0)  # and nothing held is let go by an echo
+    monkeypatch.setattr(keystrokes, "GRACE", 30.0)
+    monkeypatch.setattr(keystrokes, "MAX_DEFER", 60.0)
+    return lambda: monkeypatch.setattr(keystrokes, "_last_key", 0.0)
+
+
+async def send_first_and_hold_its_end(pilot) -> None:
+    """Send a message; its reply ends while the user is (still) typing: its end is held."""
+    from poe_tui.tui import keystrokes
+
+    await ready(pilot)
+    await type_and_send(pilot, "first")
+    await wait_for(pilot, keystrokes.ends_held, what="the reply's end held back")
+
+
+async def test_enter_right_after_a_reply_ended_while_typing_sends(make_app, monkeypatch, stop_typing):
+    """A reply that ends while keys come in shows its end at the next gap between keys; an Enter
+    in that moment must find the reply over, not "still coming"."""
     app = make_app()
     notices: list[str] = []
     monkeypatch.setattr(app, "notice", lambda text, **kw: notices.append(text))
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await type_and_send(pilot, "first")
-        await wait_for(pilot, keystrokes.ends_held, what="the reply's end held back")
+        await send_first_and_hold_its_end(pilot)
         assert app.chat_screen.streaming
         await type_and_send(pilot, "second")
-        monkeypatch.setattr(keystrokes, "_last_key", 0.0)  # the typing stops
+        stop_typing()
         await settle(pilot)
         stored = app.service.db.sync.get_messages(app.session.conversation_id)
         assert [(m.role, m.status) for m in stored] == [("user", "complete"), ("assistant", "complete")] * 2
         assert not any("still coming" in n for n in notices)
 
 
-async def test_escape_while_a_reply_end_waits_for_a_gap_finishes_it(make_app, monkeypatch):
+async def test_escape_while_a_reply_end_waits_for_a_gap_finishes_it(make_app, stop_typing):
     """Esc in the moment a finished reply waits to be shown must not leave it half drawn."""
-    from poe_tui.tui import keystrokes
-
-    monkeypatch.setattr(keystrokes, "GRACE", 30.0)
-    monkeypatch.setattr(keystrokes, "MAX_DEFER", 60.0)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await type_and_send(pilot, "first")
-        await wait_for(pilot, keystrokes.ends_held, what="the reply's end held back")
+        await send_first_and_hold_its_end(pilot)
         await pilot.press("escape")
-        monkeypatch.setattr(keystrokes, "_last_key", 0.0)
+        stop_typing()
         await settle(pilot)
         reply = app.chat_screen.conversation.last_reply()
         stored = app.service.db.sync.get_messages(app.session.conversation_id)[-1]
         assert not reply.streaming and not reply.has_class("-streaming")
         assert reply.message is not None and reply.message.status == stored.status == "complete"
         assert reply.body.source == stored.content
+
+
+async def test_a_retry_right_after_a_reply_ended_while_typing_goes(make_app, emulator, stop_typing):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await send_first_and_hold_its_end(pilot)
+        count = len(emulator.state.chat_requests)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: len(emulator.state.chat_requests) > count, what="the retry's request")
+        stop_typing()
+        await settle(pilot)
+        reply = app.chat_screen.conversation.last_reply()
+        assert reply.message.status == "complete"
+        await wait_for(pilot, lambda: "‹ 2/2 ›" in reply.note, what="the retry as a second version")

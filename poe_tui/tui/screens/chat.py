@@ -25,6 +25,7 @@ from poe_tui.tui import commands, keys, keystrokes
 from poe_tui.tui.notices import retry_note
 from poe_tui.tui.screens.chat_commands import SlashCommands
 from poe_tui.tui.screens.chat_media import ChatMedia, complete_path
+from poe_tui.tui.screens.chat_versions import ChatVersions
 from poe_tui.tui.widgets.attachments import AttachmentChips
 from poe_tui.tui.widgets.balance_bar import BalanceBar
 from poe_tui.tui.widgets.conversation import ConversationView
@@ -51,6 +52,7 @@ class ChatScreen(Screen):
         self.bot = bot
         self.commands = SlashCommands(self)
         self.media = ChatMedia(self)  # parameters, attachments, media in replies
+        self.versions = ChatVersions(self)  # the ‹ 2/3 › of the branch on screen
         self._stream: Worker | None = None
         self._picker: ModelPicker | None = None
         self._reply: ReplyMessage | None = None
@@ -66,8 +68,6 @@ class ChatScreen(Screen):
         self._editing: tuple[Any, list[Any]] | None = None  # (your message, what came before it)
         self._editing_number = 0
         self._system: str | None = None
-        self._forks: dict[str, tuple[int, int]] = {}  # message id -> (its version, how many)
-        self._versions_of: str | None = None  # the message alt+←/→ last switched: they stay on it
 
     @property
     def host(self) -> AppHost:
@@ -122,7 +122,7 @@ class ChatScreen(Screen):
         hints = [("models", "bots"), ("history", "history"), ("new", "new"), ("help", "help")]
         if self.streaming:
             hints.insert(0, ("cancel", "cancel"))
-        self.bar.hints = tuple((self._key(i), label) for i, label in hints)
+        self.bar.hints = tuple((self.key_of(i), label) for i, label in hints)
 
     # ------------------------------------------------------------ fed by the app
 
@@ -272,7 +272,7 @@ class ChatScreen(Screen):
 
     async def _let_a_held_end_land(self) -> None:
         """A reply that ended while the user typed shows its end at the next gap between keys;
-        an Enter must not find it still "coming", so it lands now."""
+        Enter, a retry, a pick or a version switch must not find it still "coming": it lands now."""
         if self.streaming and keystrokes.ends_held():
             keystrokes.release_all()
             deadline = time.monotonic() + 2.0
@@ -325,8 +325,15 @@ class ChatScreen(Screen):
         return True
 
     def start_retry(self, bot: str | None = None) -> None:
-        if self.can_send():
+        if self.streaming and keystrokes.ends_held():  # the reply is over: its end lands first
+            self.run_worker(self._retry_after_end(bot), group="retry", exclusive=True)
+        elif self.can_send():
             self.run_worker(self._retry(bot), group="retry", exclusive=True)
+
+    async def _retry_after_end(self, bot: str | None) -> None:
+        await self._let_a_held_end_land()
+        if self.can_send():
+            await self._retry(bot)
 
     async def _retry(self, bot: str | None) -> None:
         target = bot or self.host.session.bot
@@ -382,6 +389,7 @@ class ChatScreen(Screen):
 
     async def pick(self, index: int) -> None:
         """Continue with column `index` of the last comparison: its branch, its bot."""
+        await self._let_a_held_end_land()
         view = self._compare
         if view is not None and self.streaming:
             self.host.notice("The replies are still coming: /pick N once they end (Esc stops them).", severity="warning")
@@ -397,7 +405,7 @@ class ChatScreen(Screen):
         self._compare = None
         await self.conversation.load(thread)
         self.set_bot(self.host.session.bot)
-        await self._show_versions()
+        await self.versions.show()
 
     def _start(self, events: AsyncIterator[Any], retry: bool = False, prompt_text: str | None = None) -> None:
         self._replying = True
@@ -409,7 +417,7 @@ class ChatScreen(Screen):
         self.bar.status = "sending…"
         self._unsent = prompt_text  # handed back if the message never reaches the disk
         self._turn = turn = object()  # this send's; a late event of an earlier one cannot end it
-        self._versions_of = None  # a new turn: the newest versions are the keys' again
+        self.versions.new_turn()
         self._stream = self.run_worker(self._consume(events, retry, turn), group="stream", exit_on_error=False)
         self._update_hints()
 
@@ -550,7 +558,7 @@ class ChatScreen(Screen):
         await reply.finish(event.message)
         self._report_unsaved(event)
         self._end_reply(self._turn)
-        await self._show_versions()
+        await self.versions.show()
 
     async def _on_failed(self, event: Any) -> None:
         from poe_tui.service import ConnectError, RequestTimeoutError
@@ -566,7 +574,7 @@ class ChatScreen(Screen):
             self.report_failure(event)
         self._report_unsaved(event)
         self._end_reply(self._turn)
-        await self._show_versions()
+        await self.versions.show()
 
     def _on_recents(self, event: Any) -> None:
         if self._picker is not None:
@@ -628,11 +636,12 @@ class ChatScreen(Screen):
         saved = event.saved_chars or 0
         self.host.notice(
             f"{_describe_store_error(event.save_error)}: the reply is shown, but only {saved:,} of {shown:,} characters are saved. "
-            f"Free some space, then press {self._key('export')} to save it.",
+            f"Free some space, then press {self.key_of('export')} to save it.",
             title="Not saved", severity="error", timeout=30,
         )
 
-    def _key(self, binding_id: str) -> str:
+    def key_of(self, binding_id: str) -> str:
+        """The first key bound to `binding_id` (as the user remapped it), for hints."""
         return dict((k.id, s) for k, s in keys.current_keys(self.host.keymap))[binding_id].split(",")[0]
 
     def action_cancel(self) -> None:
@@ -729,60 +738,11 @@ class ChatScreen(Screen):
         self.show_system_prompt(conv.system_prompt if conv else None)
         self.set_bot(app.session.bot)
         self.prompt.focus()
-        await self._show_versions()
-
-    async def _show_versions(self) -> None:
-        """Every message of the branch with other versions says so (‹ 2/3 ›); the one the keys
-        act on also names them."""
-        session = self.host.session
-        if session is None or not self.is_attached:
-            return
-        from poe_tui.service import StoreError
-
-        try:
-            forks = await session.forks()
-        except (StoreError, LookupError):
-            return
-        older, newer = self._key("older_version"), self._key("newer_version")
-        self._forks = forks
-        target = self._version_fork()
-        for widget in self.conversation.messages:
-            message = getattr(widget, "message", None)
-            if message is None or not isinstance(widget, (ReplyMessage, UserMessage)):
-                continue
-            if message.id in forks:
-                at, count = forks[message.id]
-                keys = f"  {older} / {newer}: other versions" if message is target else ""
-                widget.set_note(f"‹ {at}/{count} ›{keys}")
-            elif widget.note.startswith("‹"):
-                widget.set_note("")
-        await self.media.decorate()
-
-    def _version_fork(self) -> Any:
-        """The message alt+←/→ act on: the one they last switched, while it is on screen (the
-        reply below an older version may have versions too); else the last one that has them."""
-        shown = [m for w in self.conversation.messages if (m := getattr(w, "message", None)) is not None and m.id in self._forks]
-        return next((m for m in shown if m.id == self._versions_of), shown[-1] if shown else None)
+        await self.versions.show()
 
     async def action_version(self, delta: int) -> None:
-        """Show the previous or next version of the last message that has them (and the branch
-        that follows it)."""
-        session = self.host.session
-        target = self._version_fork()
-        if self.streaming or session is None or target is None:
-            self.app.bell()
-            return
-        versions = await session.versions(target.id)
-        at = next((i for i, m in enumerate(versions) if m.id == target.id), 0) + delta
-        if not 0 <= at < len(versions):
-            self.app.bell()
-            return
-        thread = await session.show_version(versions[at].id)
-        self._versions_of = versions[at].id
-        await self.conversation.load(thread)
-        await self._show_versions()
-        if target.role == "user":
-            self.host.notice(f"Your message, version {at + 1} of {len(versions)}.", timeout=3)
+        await self._let_a_held_end_land()
+        await self.versions.switch(delta)
 
     async def save_or_export(self, fmt: str) -> None:
         """Save a reply the disk refused, if there is one; otherwise export the conversation."""
