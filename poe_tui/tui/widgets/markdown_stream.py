@@ -75,13 +75,12 @@ class StreamingMarkdown(MarkdownText):
     """
 
     def __init__(self, text: str = "", streaming: bool = False, **kwargs) -> None:
-        self._step = 1
         super().__init__(**kwargs)
         self.streaming = streaming
         self._text = text
         self.parts = split_segments(text) if text else []
+        self._step = LIVE_RESERVE if streaming else 1  # lines the height grows by
         if streaming:
-            self.reserve = LIVE_RESERVE
             self.page = STREAM_PAGE
 
     @property
@@ -97,24 +96,20 @@ class StreamingMarkdown(MarkdownText):
             return min(self._step, max(1, self.screen.size.height // 3))
         return self._step
 
-    @reserve.setter
-    def reserve(self, lines: int) -> None:
-        self._step = lines
+    def _height(self, lines: int) -> int:
+        step = self.reserve
+        return -(-lines // step) * step if step > 1 else lines
 
     @property
     def segments(self) -> list[str]:
         """The source as cut into segments (the same cut for a stream and a reload)."""
         return list(self.parts) or [""]
 
-    def update(self, source: str) -> bool:
-        self._text = source
-        return self.replace_from(0, split_segments(source) if source else [])
-
     def grow_in_steps(self, lines: int) -> None:
         """While streaming, the height grows this many lines at a time (each step relayouts what
         is around it: side-by-side columns want fewer)."""
         if self.streaming:
-            self.reserve = lines
+            self._step = lines
 
     async def append(self, text: str) -> None:
         """Add streamed text: the live segment is parsed again (and cut, once it can be); what

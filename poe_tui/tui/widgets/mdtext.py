@@ -239,17 +239,12 @@ class MarkdownText(SettledSize, Widget):
         self._laid: OrderedDict[int, list[Content]] = OrderedDict()  # part -> its lines (a few)
         self._blocks: tuple[str, list[Block]] | None = None  # the last part's parse, for a resize
         self._pages: OrderedDict[tuple[int, int], list[Strip]] = OrderedDict()  # (width, page) -> strips
-        self.reserve = 1  # height grows in steps of this many lines (set while streaming)
 
     @property
     def source(self) -> str:
         return "".join(self.parts)
 
     # ------------------------------------------------------------ changing
-
-    def update(self, source: str) -> bool:
-        """Replace the whole document. True when it asked for a relayout."""
-        return self.replace_from(0, [source] if source else [])
 
     def replace_from(self, index: int, parts: list[str]) -> bool:
         """Replace the documents from `index` on; repaint only the lines that changed, and
@@ -301,7 +296,8 @@ class MarkdownText(SettledSize, Widget):
             del self._pages[key]
 
     def _height(self, lines: int) -> int:
-        return -(-lines // self.reserve) * self.reserve if self.reserve > 1 else lines
+        """The height for this many lines (a streaming reply keeps some spare)."""
+        return lines
 
     # ------------------------------------------------------------ laying out
 

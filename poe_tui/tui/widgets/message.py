@@ -156,6 +156,7 @@ class ReplyMessage(Hollow):
         self._pending_reasoning: list[str] = []
         self._reasoning_text = strip_terminal_controls(message.reasoning) if message and message.reasoning else ""
         self._reasoning: Static | None = None
+        self._reasoning_folds: Collapsible | None = None  # the box around it
         self._flushing = False
         self.ending = False  # over, its end being shown (it may wait for a gap between keys)
         self._timer = None
@@ -178,7 +179,7 @@ class ReplyMessage(Hollow):
 
     def _reasoning_box(self) -> Collapsible:
         self._reasoning = SettledStatic(Content(self._reasoning_text), classes="reasoning-text")
-        box = SettledCollapsible(self._reasoning, title="Reasoning", collapsed=True, classes="reasoning")
+        box = self._reasoning_folds = SettledCollapsible(self._reasoning, title="Reasoning", collapsed=True, classes="reasoning")
         box.display = bool(self._reasoning_text)
         return box
 
@@ -266,10 +267,10 @@ class ReplyMessage(Hollow):
             if self._pending_reasoning:
                 self._reasoning_text += "".join(self._pending_reasoning)
                 self._pending_reasoning.clear()
-                box = self.query_one(Collapsible)
-                box.display = True
-                if self._reasoning is not None:  # folded, it shows nothing: no relayout
-                    self._reasoning.update(Content(self._reasoning_text), layout=not box.collapsed)
+                box, text = self._reasoning_folds, self._reasoning
+                if box is not None and text is not None:  # a streaming reply composes them
+                    box.display = True
+                    text.update(Content(self._reasoning_text), layout=not box.collapsed)  # folded: no relayout
             if self._pending_text or (final and self._held):
                 raw = self._held + "".join(self._pending_text)
                 self._pending_text.clear()
