@@ -325,17 +325,14 @@ class ChatScreen(Screen):
         return True
 
     def start_retry(self, bot: str | None = None) -> None:
-        if self.streaming and keystrokes.ends_held():  # the reply is over: its end lands first
-            self.run_worker(self._retry_after_end(bot), group="retry", exclusive=True)
-        elif self.can_send():
+        ended = self.streaming and keystrokes.ends_held()  # the reply is over: its end lands first
+        if ended or self.can_send():
             self.run_worker(self._retry(bot), group="retry", exclusive=True)
 
-    async def _retry_after_end(self, bot: str | None) -> None:
-        await self._let_a_held_end_land()
-        if self.can_send():
-            await self._retry(bot)
-
     async def _retry(self, bot: str | None) -> None:
+        await self._let_a_held_end_land()
+        if not self.can_send():
+            return
         target = bot or self.host.session.bot
         values = await self.media.load_values(target)  # kept values, also right after a reopen
         if self.streaming:
